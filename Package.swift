@@ -1,0 +1,76 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "hemi-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hemi", targets: ["hemi"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // L0
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .target(name: "Primitives", swiftSettings: strict),
+        .target(
+            name: "Hashing",
+            dependencies: ["Primitives", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(name: "Secp256k1", dependencies: ["CSecp256k1", "Primitives", "Hashing"], swiftSettings: strict),
+        // L1 Bitcoin
+        .target(name: "Bitcoin", dependencies: ["Primitives", "Hashing", "Secp256k1"], swiftSettings: strict),
+        .target(name: "BitcoinScript", dependencies: ["Primitives", "Hashing", "Secp256k1", "Bitcoin"], swiftSettings: strict),
+        .target(
+            name: "BitcoinConsensus",
+            dependencies: ["Primitives", "Hashing", "Bitcoin", "BitcoinScript"],
+            swiftSettings: strict
+        ),
+        // Test support: locating ../shared/testdata, vector loaders.
+        .target(name: "TestSupport", dependencies: ["Primitives"], swiftSettings: strict),
+        // The single executable.
+        .executableTarget(
+            name: "hemi",
+            dependencies: [
+                "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "Primitives", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "Secp256k1Tests",
+            dependencies: ["Secp256k1", "Hashing", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BitcoinTests",
+            dependencies: ["Bitcoin", "Secp256k1", "Hashing", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BitcoinScriptTests",
+            dependencies: ["BitcoinScript", "Bitcoin", "Secp256k1", "Hashing", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BitcoinConsensusTests",
+            dependencies: ["BitcoinConsensus", "BitcoinScript", "Bitcoin", "Hashing", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
