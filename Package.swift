@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Test-only oracle for UInt256 arithmetic.
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         // L0
@@ -49,7 +51,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PrimitivesTests",
+            dependencies: ["Primitives", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "Primitives", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "Secp256k1Tests",
