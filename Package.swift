@@ -40,6 +40,9 @@ let package = Package(
             dependencies: ["Primitives", "Hashing", "Bitcoin", "BitcoinScript"],
             swiftSettings: strict
         ),
+        // L2 Ethereum
+        .target(name: "Ethereum", dependencies: ["Primitives", "Hashing", "Secp256k1"], swiftSettings: strict),
+        .target(name: "MerkleTrie", dependencies: ["Primitives", "Hashing", "Ethereum"], swiftSettings: strict),
         // Test support: locating ../shared/testdata, vector loaders.
         .target(name: "TestSupport", dependencies: ["Primitives"], swiftSettings: strict),
         // The single executable.
@@ -75,6 +78,11 @@ let package = Package(
         .testTarget(
             name: "BitcoinConsensusTests",
             dependencies: ["BitcoinConsensus", "BitcoinScript", "Bitcoin", "Hashing", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EthereumTests",
+            dependencies: ["Ethereum", "MerkleTrie", "Hashing", "Primitives", "TestSupport"],
             swiftSettings: strict
         ),
     ],

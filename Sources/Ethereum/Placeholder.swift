@@ -1,0 +1,1 @@
+// RLP and Ethereum types arrive with the execution-core issue.

@@ -1,0 +1,1 @@
+// The Merkle-Patricia trie arrives with the execution-core issue.
