@@ -1,10 +1,13 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+// CI sets HEMI_WERROR=1 so that warnings in our own targets fail the build (dependencies are unaffected).
+let werror: [SwiftSetting] = Context.environment["HEMI_WERROR"] == nil ? [] : [.treatAllWarnings(as: .error)]
+
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-]
+] + werror
 
 let package = Package(
     name: "hemi-swift",
