@@ -100,6 +100,11 @@ public enum Address: Hashable, Sendable {
         }
     }
 
+    /// The address string of an output script on `network`, nil for scripts without one.
+    public static func encode(scriptPubKey: [UInt8], network: AddressNetwork) -> String? {
+        Address(scriptPubKey: scriptPubKey)?.encode(network: network)
+    }
+
     /// P2PKH of a public key (HASH160 of its encoding).
     public static func p2pkh(publicKey: [UInt8]) -> Address { .p2pkh(hash160(publicKey)) }
 

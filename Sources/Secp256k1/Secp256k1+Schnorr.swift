@@ -24,10 +24,12 @@ extension Secp256k1 {
         return secp256k1_xonly_pubkey_parse(context, &xpk, x) == 1
     }
 
-    /// BIP340 signature of `message` (any length; BIP341 sighashes are 32 bytes) with the given
-    /// 32 bytes of auxiliary randomness (`nil` = 32 zero bytes are *not* substituted; the library
-    /// then uses no aux data, which differs from all-zero aux). Deterministic for fixed inputs;
-    /// reproduces the BIP340 test vectors. Nil for an invalid secret key or aux of wrong size.
+    /// BIP340 signature of `message` (any length; BIP341 sighashes are 32 bytes).
+    ///
+    /// `auxRandom` is BIP340's 32 bytes of auxiliary randomness; pass fresh random bytes in
+    /// production. With fixed aux bytes the signature is deterministic and reproduces the BIP340
+    /// and BIP341 vectors. `nil` makes libsecp256k1 skip the aux step entirely, which is *not* the
+    /// same as 32 zero bytes. Nil for an invalid secret key or aux bytes of the wrong size.
     public static func signSchnorr(message: [UInt8], privateKey: [UInt8], auxRandom: [UInt8]?) -> [UInt8]? {
         guard privateKey.count == 32 else { return nil }
         if let aux = auxRandom, aux.count != 32 { return nil }

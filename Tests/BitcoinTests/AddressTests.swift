@@ -110,6 +110,7 @@ import Bitcoin
                 check(WIF.decode(str, network: net) == nil, "must not parse as a private key")
                 // Generation: scriptPubKey → address → the same string (Core emits lower case).
                 let gen = Address(scriptPubKey: expected)
+                check(Address.encode(scriptPubKey: expected, network: net) == gen?.encode(network: net), "encode(scriptPubKey:)")
                 check(gen?.encode(network: net) == str.lowercased() || gen?.encode(network: net) == str, "re-encode")
                 let tryCaseFlip = meta["tryCaseFlip"] as? Bool ?? false
                 let flipped = Address.decode(Self.flipCase(str), network: net)

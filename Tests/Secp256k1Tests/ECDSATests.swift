@@ -149,3 +149,32 @@ import Secp256k1
         #expect(Secp256k1.taprootOutputKey(internalKeyX: [UInt8](repeating: 0xff, count: 32), merkleRoot: nil) == nil)
     }
 }
+
+@Suite struct PublicKeyEncodingTests {
+    /// Core's size rule and libsecp256k1's parser: compressed, uncompressed and hybrid (0x06/0x07
+    /// with the Y parity in the prefix) keys all verify; malformed ones never do.
+    @Test func encodings() throws {
+        let sk = SHA256Hash.hash(Array("keys".utf8)).bytes
+        let msg = SHA256Hash.hash(Array("msg".utf8))
+        let der = try #require(Secp256k1.signECDSA(message: msg, privateKey: sk))
+        let comp = try #require(Secp256k1.publicKey(privateKey: sk, compressed: true))
+        let uncomp = try #require(Secp256k1.publicKey(privateKey: sk, compressed: false))
+        let hybrid = [6 | (uncomp[64] & 1)] + uncomp.dropFirst()
+        let wrongHybrid = [7 ^ (uncomp[64] & 1)] + uncomp.dropFirst()
+        for key in [comp, uncomp, hybrid] {
+            #expect(Secp256k1.hasValidPublicKeySize(key))
+            #expect(Secp256k1.verifyECDSA(signatureDER: der, publicKey: key, message: msg), "\(key.hex)")
+        }
+        #expect(!Secp256k1.verifyECDSA(signatureDER: der, publicKey: wrongHybrid, message: msg))
+        #expect(!Secp256k1.hasValidPublicKeySize([]))
+        #expect(!Secp256k1.hasValidPublicKeySize(Array(comp.dropLast())))
+        #expect(!Secp256k1.hasValidPublicKeySize([4] + comp.dropFirst()))
+        #expect(!Secp256k1.hasValidPublicKeySize([5] + uncomp.dropFirst()))
+        var offCurve = comp
+        offCurve[32] ^= 1
+        if !Secp256k1.isValidPublicKey(offCurve) {
+            #expect(!Secp256k1.verifyECDSA(signatureDER: der, publicKey: offCurve, message: msg))
+        }
+        #expect(!Secp256k1.isValidPublicKey([2] + [UInt8](repeating: 0, count: 31) + [7]))  // x = 7: not on the curve
+    }
+}
