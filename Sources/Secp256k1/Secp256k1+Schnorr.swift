@@ -17,6 +17,18 @@ extension Secp256k1 {
         return (out, parity == 1)
     }
 
+    /// The x-only form of a full public key (any encoding libsecp256k1 parses): its X coordinate
+    /// and Y parity (`true` = odd). Nil if the key is invalid.
+    public static func xOnlyPublicKey(publicKey: [UInt8]) -> (x: [UInt8], parity: Bool)? {
+        guard var pk = parsePublicKey(publicKey) else { return nil }
+        var xpk = secp256k1_xonly_pubkey()
+        var parity: Int32 = 0
+        guard secp256k1_xonly_pubkey_from_pubkey(context, &xpk, &parity, &pk) == 1 else { return nil }
+        var out = [UInt8](repeating: 0, count: 32)
+        _ = secp256k1_xonly_pubkey_serialize(context, &out, &xpk)
+        return (out, parity == 1)
+    }
+
     /// True if the 32 bytes are the X coordinate of a point on the curve (BIP340 `lift_x` succeeds).
     public static func isValidXOnlyPublicKey(_ x: [UInt8]) -> Bool {
         guard x.count == 32 else { return false }
@@ -37,6 +49,8 @@ extension Secp256k1 {
         guard secp256k1_keypair_create(context, &kp, privateKey) == 1 else { return nil }
         var sig = [UInt8](repeating: 0, count: 64)
         var aux = auxRandom ?? []
+        // SAFETY: the aux pointer is only read by the nonce function during this call, and the
+        // buffer outlives it; extraparams is built with the library's magic value.
         let ok: Int32 = aux.withUnsafeMutableBytes { auxPtr in
             var params = secp256k1_schnorrsig_extraparams(
                 magic: (0xda, 0x6f, 0xb3, 0x8c), noncefp: nil,

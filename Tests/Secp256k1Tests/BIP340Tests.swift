@@ -74,5 +74,12 @@ import TestSupport
         #expect(Secp256k1.signSchnorr(message: msg, privateKey: Secp256k1.order, auxRandom: aux) == nil)
         #expect(Secp256k1.signSchnorr(message: msg, privateKey: sk, auxRandom: [1, 2, 3]) == nil)
         #expect(!Secp256k1.isValidXOnlyPublicKey([UInt8](repeating: 0xff, count: 32)))
+        #expect(Secp256k1.isValidXOnlyPublicKey(pk.x))
+        // x-only from the full key: X, and the parity is the compressed prefix's low bit.
+        let full = Secp256k1.publicKey(privateKey: sk, compressed: true)!
+        let fromFull = Secp256k1.xOnlyPublicKey(publicKey: full)
+        #expect(fromFull?.x == pk.x && fromFull?.x == Array(full[1...]))
+        #expect(fromFull?.parity == (full[0] == 3) && pk.parity == (full[0] == 3))
+        #expect(Secp256k1.xOnlyPublicKey(publicKey: [2] + [UInt8](repeating: 0, count: 31) + [7]) == nil)
     }
 }
