@@ -1,5 +1,5 @@
 public import Primitives
-import Hashing
+internal import Hashing
 
 /// A transaction id: SHA256d of the non-witness serialization, stored in internal (wire) order.
 public typealias TxID = Bytes32

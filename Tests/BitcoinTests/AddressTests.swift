@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import Primitives
 import Hashing
 import Secp256k1
