@@ -46,6 +46,7 @@ let package = Package(
         // L2 Ethereum
         .target(name: "Ethereum", dependencies: ["Primitives", "Hashing", "Secp256k1"], swiftSettings: strict),
         .target(name: "MerkleTrie", dependencies: ["Primitives", "Hashing", "Ethereum"], swiftSettings: strict),
+        .target(name: "EVM", dependencies: ["Primitives", "Hashing"], swiftSettings: strict),
         // Test support: locating ../shared/testdata, vector loaders.
         .target(name: "TestSupport", dependencies: ["Primitives"], swiftSettings: strict),
         // The single executable.
@@ -86,6 +87,11 @@ let package = Package(
         .testTarget(
             name: "EthereumTests",
             dependencies: ["Ethereum", "MerkleTrie", "Hashing", "Primitives", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EVMTests",
+            dependencies: ["EVM", "Primitives", "Hashing", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: strict
         ),
     ],

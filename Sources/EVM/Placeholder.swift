@@ -1,0 +1,1 @@
+// The EVM interpreter arrives with the execution-core issue.
