@@ -34,6 +34,21 @@ import Hashing
             == "4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15")
     }
 
+    /// Rate-boundary lengths (135, 136, 137 bytes and multiples); expected values from pycryptodome's
+    /// `Crypto.Hash.keccak` (an independent implementation), input byte i = (7i + 3) mod 256.
+    @Test(arguments: [
+        (135, "00ef96af9cf4b24c7f269d922294444a197d0a33638c2e56634c57e892103a8f"),
+        (136, "742061bcad767ed4c4f5883b1dcb1aad11afdcc140dc469d953759b127b9f9ed"),
+        (137, "e3371f61e770abf254c34239c3b0099ad90594507415bc81dd0a10b9692bbf2a"),
+        (200, "66d2cdf3ab4c5bd3c75add9b60b14ac5b7789534fa2da3f348853b847359a3a0"),
+        (272, "ac141fd7b0a0ffcd2e967254d508da3ec616596493c36fa304425647d90e6de5"),
+        (1000, "80cdc8dd52cbb3dbaea8f383209893fa2bb52efbd5aedbb4b26dcfe307fcdc9b"),
+    ])
+    func keccak256RateBoundaries(length: Int, expected: String) {
+        let data = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }
+        #expect(Keccak256.hash(data).hex == expected)
+    }
+
     @Test func sha256AndDouble() {
         #expect(SHA256Hash.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         // Bitcoin genesis header hash, via SHA256d of its 80 bytes.
