@@ -115,6 +115,7 @@ public struct TransactionSignatureChecker: SignatureChecker {
     }
 
     public func checkLockTime(_ lockTime: Int64) -> Bool {
+        guard inputIndex >= 0, inputIndex < tx.inputs.count else { return false }
         let txLockTime = Int64(tx.lockTime)
         let threshold = ScriptLimits.lockTimeThreshold
         guard (txLockTime < threshold && lockTime < threshold) || (txLockTime >= threshold && lockTime >= threshold)
@@ -125,6 +126,7 @@ public struct TransactionSignatureChecker: SignatureChecker {
     }
 
     public func checkSequence(_ sequence: Int64) -> Bool {
+        guard inputIndex >= 0, inputIndex < tx.inputs.count else { return false }
         let txSequence = Int64(tx.inputs[inputIndex].sequence)
         // BIP68 applies from version 2; Core compares the version as uint32.
         if UInt32(bitPattern: tx.version) < 2 { return false }
