@@ -31,4 +31,29 @@ public enum ScriptAsm {
         }
         return out
     }
+
+    /// Core's `ScriptToAsmStr` (without sighash decoding): pushes of up to 4 bytes as decimal
+    /// script numbers, longer pushes as hex, opcodes by name, "[error]" at a truncated push.
+    public static func format(_ script: [UInt8]) -> String {
+        var parts: [String] = []
+        var pc = 0
+        while pc < script.count {
+            guard let ins = getScriptOp(script, &pc) else {
+                parts.append("[error]")
+                break
+            }
+            if ins.opcode <= 0x4e {
+                let data = Array(script[ins.dataStart..<(ins.dataStart + ins.dataCount)])
+                if data.count <= 4 {
+                    let v = (try? ScriptNum.decode(data, requireMinimal: false)) ?? 0
+                    parts.append(String(ScriptNum.clampToInt32(v)))
+                } else {
+                    parts.append(data.hex)
+                }
+            } else {
+                parts.append(Opcode(ins.opcode).name)
+            }
+        }
+        return parts.joined(separator: " ")
+    }
 }

@@ -95,6 +95,9 @@ import BitcoinScript
         #expect(throws: ScriptAsm.ParseError.self) { try ScriptAsm.parse("NOTANOPCODE") }
         #expect(throws: ScriptAsm.ParseError.self) { try ScriptAsm.parse("4294967296") }
         #expect(try ScriptAsm.parse("''") == [0x00])
+        #expect(ScriptAsm.format(s("76a914" + String(repeating: "ab", count: 20) + "88ac"))
+            == "OP_DUP OP_HASH160 " + String(repeating: "ab", count: 20) + " OP_EQUALVERIFY OP_CHECKSIG")
+        #expect(ScriptAsm.format(s("004f51600281004c")) == "0 -1 1 16 129 [error]")
     }
 
     @Test func opcodeNames() {
