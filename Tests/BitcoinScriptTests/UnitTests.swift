@@ -184,3 +184,39 @@ import BitcoinScript
         #expect(TransactionChecks.checkTransaction(tx(inputs: [TxIn(prevout: op)], outputs: [huge])) == .oversize)
     }
 }
+
+@Suite struct ScriptPolicyTests {
+    let op = OutPoint(txid: Bytes32(hex: String(repeating: "01", count: 32))!, vout: 0)
+
+    func tx(scriptSig: [UInt8] = [], witness: [[UInt8]]) -> Transaction {
+        Transaction(version: 2, inputs: [TxIn(prevout: op, scriptSig: scriptSig, witness: witness)], outputs: [TxOut(value: 1, scriptPubKey: [])])
+    }
+
+    @Test func p2wshLimits() {
+        let ws = [UInt8](repeating: 0x61, count: 3600)
+        let spk = [0x00, 0x20] + SHA256Hash.hash(ws).bytes
+        let out = [TxOut(value: 1, scriptPubKey: spk)]
+        #expect(ScriptPolicy.isWitnessStandard(tx: tx(witness: [[1], ws]), spentOutputs: out))
+        #expect(!ScriptPolicy.isWitnessStandard(tx: tx(witness: [[1], ws + [0x61]]), spentOutputs: out))
+        #expect(!ScriptPolicy.isWitnessStandard(tx: tx(witness: [[UInt8](repeating: 0, count: 81), ws]), spentOutputs: out))
+        #expect(!ScriptPolicy.isWitnessStandard(tx: tx(witness: [[UInt8]](repeating: [], count: 101) + [ws]), spentOutputs: out))
+        // Wrapped in P2SH.
+        let wrapped = [TxOut(value: 1, scriptPubKey: [0xa9, 0x14] + hash160(spk).bytes + [0x87])]
+        #expect(ScriptPolicy.isWitnessStandard(tx: tx(scriptSig: Script.pushData(spk), witness: [[1], ws]), spentOutputs: wrapped))
+        #expect(!ScriptPolicy.isWitnessStandard(tx: tx(scriptSig: Script.pushData(spk), witness: [[1], ws + [0x61]]), spentOutputs: wrapped))
+        // A witness on a non-witness output.
+        #expect(!ScriptPolicy.isWitnessStandard(tx: tx(witness: [[1]]), spentOutputs: [TxOut(value: 1, scriptPubKey: [0x51])]))
+    }
+
+    @Test func taprootLimits() {
+        let out = [TxOut(value: 1, scriptPubKey: [0x51, 0x20] + [UInt8](repeating: 7, count: 32))]
+        let control = [0xc0] + [UInt8](repeating: 1, count: 32)
+        #expect(ScriptPolicy.isWitnessStandard(tx: tx(witness: [[UInt8](repeating: 1, count: 64)]), spentOutputs: out))
+        #expect(!ScriptPolicy.isWitnessStandard(tx: tx(witness: [[UInt8](repeating: 1, count: 64), [0x50]]), spentOutputs: out))
+        #expect(ScriptPolicy.isWitnessStandard(tx: tx(witness: [[UInt8](repeating: 1, count: 80), [0x51], control]), spentOutputs: out))
+        #expect(!ScriptPolicy.isWitnessStandard(tx: tx(witness: [[UInt8](repeating: 1, count: 81), [0x51], control]), spentOutputs: out))
+        // Other leaf versions are not limited.
+        #expect(ScriptPolicy.isWitnessStandard(tx: tx(witness: [[UInt8](repeating: 1, count: 81), [0x51], [0xc2] + control.dropFirst()]), spentOutputs: out))
+        #expect(!ScriptPolicy.isWitnessStandard(tx: tx(witness: [[1], [0x51], []]), spentOutputs: out))
+    }
+}
