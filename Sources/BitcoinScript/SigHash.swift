@@ -160,7 +160,7 @@ public enum SigHash {
             w.writeVarBytes(spent.scriptPubKey)
             w.writeUInt32LE(input.sequence)
         } else {
-            w.writeUInt32LE(UInt32(inputIndex))
+            w.writeUInt32LE(UInt32(truncatingIfNeeded: inputIndex))
         }
         if let annexHash { w.write(annexHash) }
         if outputType == SigHash.single {

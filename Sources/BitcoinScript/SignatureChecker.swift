@@ -48,7 +48,7 @@ public protocol SignatureChecker {
 
 /// A checker without a transaction: every signature and lock-time check fails (Core's
 /// `BaseSignatureChecker`). Useful for evaluating scripts in isolation.
-public struct NullSignatureChecker: SignatureChecker {
+public struct NullSignatureChecker: SignatureChecker, Sendable {
     public init() {}
     public func checkECDSASignature(_ signature: [UInt8], publicKey: [UInt8], scriptCode: [UInt8], sigVersion: SigVersion) -> Bool { false }
     public func checkSchnorrSignature(
@@ -60,7 +60,7 @@ public struct NullSignatureChecker: SignatureChecker {
 
 /// Checks signatures for one input of a transaction (Core's `GenericTransactionSignatureChecker`
 /// with `MissingDataBehavior::FAIL`).
-public struct TransactionSignatureChecker: SignatureChecker {
+public struct TransactionSignatureChecker: SignatureChecker, Sendable {
     public let tx: Transaction
     public let inputIndex: Int
     public let amount: Int64
