@@ -89,10 +89,14 @@ func checkTxScripts(_ c: TxTestCase, flags: ScriptFlags, expectValid: Bool) -> B
             if verify != fillFlags(verify) { problems.append("bad test flags") }
             if let f = TransactionChecks.checkTransaction(c.tx) { problems.append("CheckTransaction: \(f)") }
             if !checkTxScripts(c, flags: verify, expectValid: true) { problems.append("unexpectedly failed") }
-            // Removing any flag must not invalidate a valid transaction.
+            // Removing any flag, or a random combination, must not invalidate a valid transaction.
+            var rng = SplitMix64(state: UInt64(c.index))
             for (name, flag) in ScriptFlags.namedFlags {
                 let f = trimFlags(ScriptFlags.all.subtracting(excluded.union(flag)))
                 if !checkTxScripts(c, flags: f, expectValid: true) { problems.append("failed with \(name) unset") }
+                let random = ScriptFlags(rawValue: UInt32(truncatingIfNeeded: rng.next()) & ScriptFlags.all.rawValue)
+                let g = trimFlags(ScriptFlags.all.subtracting(excluded.union(random)))
+                if !checkTxScripts(c, flags: g, expectValid: true) { problems.append("failed with \(random.coreNames) unset") }
             }
             // Flags are maximal: adding back any excluded flag makes it fail.
             for e in excludeIndividualFlags(excluded) {
@@ -124,10 +128,15 @@ func checkTxScripts(_ c: TxTestCase, flags: ScriptFlags, expectValid: Bool) -> B
                 }
                 if verify != fillFlags(verify) { problems.append("bad test flags") }
                 if !checkTxScripts(c, flags: verify, expectValid: false) { problems.append("unexpectedly passed") }
-                // Adding any flag must not validate an invalid transaction.
+                // Adding any flag, or a random combination, must not validate an invalid transaction.
+                var rng = SplitMix64(state: UInt64(c.index))
                 for (name, flag) in ScriptFlags.namedFlags {
                     if !checkTxScripts(c, flags: fillFlags(verify.union(flag)), expectValid: false) {
                         problems.append("passed with \(name) set")
+                    }
+                    let random = ScriptFlags(rawValue: UInt32(truncatingIfNeeded: rng.next()) & ScriptFlags.all.rawValue)
+                    if !checkTxScripts(c, flags: fillFlags(verify.union(random)), expectValid: false) {
+                        problems.append("passed with \(random.coreNames) set")
                     }
                 }
                 // Flags are minimal: removing any one makes it pass.
