@@ -134,6 +134,18 @@ func runScriptTest(_ c: ScriptTestCase, flags: ScriptFlags) -> ScriptError? {
                 let ok = runScriptTest(c, flags: f) == nil
                 if ok != expectOK { failures.append("#\(c.index) \(expectOK ? "-" : "+")\(name): \(c.text)") }
             }
+            // And 16 random combinations of the low 16 flags, as DoTest does.
+            var rng = SplitMix64(state: UInt64(c.index) &* 0x1234_5678)
+            var base = c.flags
+            if base.contains(.cleanStack) { base.formUnion([.p2sh, .witness]) }
+            for _ in 0..<16 {
+                let extra = ScriptFlags(rawValue: UInt32(truncatingIfNeeded: rng.next()) & 0xffff)
+                let f = expectOK ? base.subtracting(extra) : base.union(extra)
+                if f.contains(.cleanStack) && !f.isSuperset(of: [.p2sh, .witness]) { continue }
+                if f.contains(.witness) && !f.contains(.p2sh) { continue }
+                let ok = runScriptTest(c, flags: f) == nil
+                if ok != expectOK { failures.append("#\(c.index) flags \(f.coreNames): \(c.text)") }
+            }
         }
         for f in failures { print("FAIL flag-monotonicity \(f)") }
         #expect(failures.isEmpty)
