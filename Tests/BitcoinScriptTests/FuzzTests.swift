@@ -4,8 +4,8 @@ import Hashing
 import Bitcoin
 import BitcoinScript
 
-/// Deterministic SplitMix64, so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
+/// Deterministic SplitMix64 generator, so failures reproduce (local to this test target).
+struct ScriptTestRNG: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -17,7 +17,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// Random scripts, biased toward real opcodes and small valid pushes so execution goes deep.
-func randomScript(_ rng: inout SplitMix64, maxOps: Int) -> [UInt8] {
+func randomScript(_ rng: inout ScriptTestRNG, maxOps: Int) -> [UInt8] {
     var s: [UInt8] = []
     let n = Int.random(in: 0...maxOps, using: &rng)
     for _ in 0..<n {
@@ -44,7 +44,7 @@ func randomScript(_ rng: inout SplitMix64, maxOps: Int) -> [UInt8] {
     /// verdict, never trap. The shapes below wrap random scripts in P2SH, P2WSH, P2SH-P2WSH and
     /// tapscript leaves so the deeper paths run too.
     @Test func randomScriptsNeverCrash() {
-        var rng = SplitMix64(state: 0x5eed_1234)
+        var rng = ScriptTestRNG(state: 0x5eed_1234)
         var outcomes: [String: Int] = [:]
         let base = Transaction(
             version: 2,
@@ -110,7 +110,7 @@ func randomScript(_ rng: inout SplitMix64, maxOps: Int) -> [UInt8] {
     /// Bit flips of the script_tests.json scripts: no crash, and a verdict every time.
     @Test func mutatedVectorsNeverCrash() throws {
         let cases = try loadScriptTests()
-        var rng = SplitMix64(state: 42)
+        var rng = ScriptTestRNG(state: 42)
         var count = 0
         for c in cases {
             for _ in 0..<4 {

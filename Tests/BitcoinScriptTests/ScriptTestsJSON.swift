@@ -135,7 +135,7 @@ func runScriptTest(_ c: ScriptTestCase, flags: ScriptFlags) -> ScriptError? {
                 if ok != expectOK { failures.append("#\(c.index) \(expectOK ? "-" : "+")\(name): \(c.text)") }
             }
             // And 16 random combinations of the low 16 flags, as DoTest does.
-            var rng = SplitMix64(state: UInt64(c.index) &* 0x1234_5678)
+            var rng = ScriptTestRNG(state: UInt64(c.index) &* 0x1234_5678)
             var base = c.flags
             if base.contains(.cleanStack) { base.formUnion([.p2sh, .witness]) }
             for _ in 0..<16 {

@@ -90,7 +90,7 @@ func checkTxScripts(_ c: TxTestCase, flags: ScriptFlags, expectValid: Bool) -> B
             if let f = TransactionChecks.checkTransaction(c.tx) { problems.append("CheckTransaction: \(f)") }
             if !checkTxScripts(c, flags: verify, expectValid: true) { problems.append("unexpectedly failed") }
             // Removing any flag, or a random combination, must not invalidate a valid transaction.
-            var rng = SplitMix64(state: UInt64(c.index))
+            var rng = ScriptTestRNG(state: UInt64(c.index))
             for (name, flag) in ScriptFlags.namedFlags {
                 let f = trimFlags(ScriptFlags.all.subtracting(excluded.union(flag)))
                 if !checkTxScripts(c, flags: f, expectValid: true) { problems.append("failed with \(name) unset") }
@@ -129,7 +129,7 @@ func checkTxScripts(_ c: TxTestCase, flags: ScriptFlags, expectValid: Bool) -> B
                 if verify != fillFlags(verify) { problems.append("bad test flags") }
                 if !checkTxScripts(c, flags: verify, expectValid: false) { problems.append("unexpectedly passed") }
                 // Adding any flag, or a random combination, must not validate an invalid transaction.
-                var rng = SplitMix64(state: UInt64(c.index))
+                var rng = ScriptTestRNG(state: UInt64(c.index))
                 for (name, flag) in ScriptFlags.namedFlags {
                     if !checkTxScripts(c, flags: fillFlags(verify.union(flag)), expectValid: false) {
                         problems.append("passed with \(name) set")
