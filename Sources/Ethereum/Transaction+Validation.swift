@@ -1,0 +1,137 @@
+public import Primitives
+
+/// The chain parameters that stateless transaction validity depends on.
+public struct TransactionRules: Hashable, Sendable {
+    public var fork: Fork
+    /// The chain id signatures must commit to (EIP-155; typed transactions' `chainId`).
+    public var chainID: UInt256
+    /// OP Stack: deposit transactions (type 0x7E) are accepted.
+    public var allowsDeposits: Bool
+
+    public init(fork: Fork, chainID: UInt256, allowsDeposits: Bool = false) {
+        self.fork = fork
+        self.chainID = chainID
+        self.allowsDeposits = allowsDeposits
+    }
+}
+
+/// A transaction that passed stateless validation, with its recovered sender and intrinsic gas.
+public struct ValidatedTransaction: Hashable, Sendable {
+    public var transaction: Transaction
+    public var sender: Bytes20
+    public var intrinsicGas: IntrinsicGas
+}
+
+extension Transaction {
+    /// EIP-7825 (Osaka) per-transaction gas limit cap, 2^24.
+    public static let osakaGasLimitCap: UInt64 = 1 << 24
+    /// EIP-4844 VERSIONED_HASH_VERSION_KZG.
+    public static let versionedHashVersionKZG: UInt8 = 0x01
+
+    /// Stateless validity under `rules` (no account state): type enabled in the fork, EIP-2681 nonce
+    /// bound, fee caps (EIP-1559) and the gas × price product fitting 256 bits, signature values
+    /// (r, s in [1, n-1]; EIP-2 s ≤ n/2 from Homestead; v/y-parity and EIP-155 chain id), intrinsic
+    /// gas and the EIP-7623 floor, EIP-3860 initcode size, EIP-4844 blob hashes, EIP-7702 non-empty
+    /// authorizations, EIP-7825 gas cap; then recovers the sender.
+    public func validate(rules: TransactionRules) throws(TransactionValidationError) -> ValidatedTransaction {
+        let fork = rules.fork
+        // Type activation (EIP-2718 & co).
+        switch type {
+        case .legacy: break
+        case .accessList: if fork < .berlin { throw .typeNotSupported(type, fork) }
+        case .dynamicFee: if fork < .london { throw .typeNotSupported(type, fork) }
+        case .blob: if fork < .cancun { throw .typeNotSupported(type, fork) }
+        case .setCode: if fork < .prague { throw .typeNotSupported(type, fork) }
+        case .deposit: if !rules.allowsDeposits { throw .typeNotSupported(type, fork) }
+        }
+
+        if let nonce, nonce == .max { throw .nonceTooBig }
+
+        let feeCap = maxFeePerGas
+        if UInt256(gasLimit).multipliedReportingOverflow(by: feeCap).overflow { throw .gasLimitPriceProductOverflow }
+        switch type {
+        case .dynamicFee, .blob, .setCode:
+            if maxPriorityFeePerGas > feeCap { throw .priorityFeeGreaterThanMaxFee }
+        default: break
+        }
+
+        let intrinsic = computeIntrinsicGas(fork: fork)
+        if case .deposit = self {
+            // Deposits buy their gas on L1; no intrinsic-gas check (OP Stack deposits spec).
+        } else if gasLimit < intrinsic.minimumGasLimit {
+            throw .intrinsicGasTooLow(gasLimit: gasLimit, required: intrinsic.minimumGasLimit)
+        }
+        if fork >= .osaka, gasLimit > Self.osakaGasLimitCap {
+            throw .gasLimitAboveCap(gasLimit: gasLimit, cap: Self.osakaGasLimitCap)
+        }
+        if fork >= .shanghai, to == nil, data.count > IntrinsicGas.maxInitcodeSize {
+            throw .initcodeSizeExceeded(size: data.count, limit: IntrinsicGas.maxInitcodeSize)
+        }
+
+        switch self {
+        case let .blob(t):
+            let maxBlobs = fork.maxBlobsPerTransaction
+            let count = t.blobVersionedHashes.count
+            if count == 0 || count > maxBlobs { throw .blobCountOutOfRange(count: count, max: maxBlobs) }
+            for (i, h) in t.blobVersionedHashes.enumerated() where h[0] != Self.versionedHashVersionKZG {
+                throw .invalidBlobVersionedHash(index: i)
+            }
+        case let .setCode(t):
+            if t.authorizationList.isEmpty { throw .emptyAuthorizationList }
+        default: break
+        }
+
+        let sender = try computeSender(rules: rules)
+        return ValidatedTransaction(transaction: self, sender: sender, intrinsicGas: intrinsic)
+    }
+
+    /// Checks the signature values under `rules` and recovers the sender (for a deposit: `from`).
+    public func computeSender(rules: TransactionRules) throws(TransactionValidationError) -> Bytes20 {
+        let sig: TransactionSignature
+        let recoveryID: Int32
+        switch self {
+        case let .deposit(t):
+            return t.from
+        case let .legacy(t):
+            sig = t.signature
+            if sig.v == UInt256(27) || sig.v == UInt256(28) {
+                recoveryID = Int32(truncatingIfNeeded: sig.v.l0 - 27)
+            } else if rules.fork >= .spuriousDragon, let chain = t.eip155ChainID {
+                guard chain == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: chain) }
+                recoveryID = Int32(truncatingIfNeeded: (sig.v.l0 &- 35) & 1)
+            } else {
+                throw .invalidV(sig.v)
+            }
+        case let .accessList(t):
+            sig = t.signature
+            guard t.chainID == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: t.chainID) }
+            recoveryID = try Self.yParity(sig.v)
+        case let .dynamicFee(t):
+            sig = t.signature
+            guard t.chainID == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: t.chainID) }
+            recoveryID = try Self.yParity(sig.v)
+        case let .blob(t):
+            sig = t.signature
+            guard t.chainID == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: t.chainID) }
+            recoveryID = try Self.yParity(sig.v)
+        case let .setCode(t):
+            sig = t.signature
+            guard t.chainID == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: t.chainID) }
+            recoveryID = try Self.yParity(sig.v)
+        }
+        if sig.r.isZero || sig.r >= Secp256k1Order.n { throw .invalidSignatureValues("r not in [1, n-1]") }
+        if sig.s.isZero || sig.s >= Secp256k1Order.n { throw .invalidSignatureValues("s not in [1, n-1]") }
+        if rules.fork >= .homestead && sig.s > Secp256k1Order.halfN {
+            throw .invalidSignatureValues("s above n/2 (EIP-2)")
+        }
+        guard let digest = computeSigningHash(),
+            let address = recoverAddress(digest: digest, r: sig.r, s: sig.s, recoveryID: recoveryID)
+        else { throw .senderRecoveryFailed }
+        return address
+    }
+
+    static func yParity(_ v: UInt256) throws(TransactionValidationError) -> Int32 {
+        guard v.l1 | v.l2 | v.l3 == 0, v.l0 <= 1 else { throw .invalidSignatureValues("y-parity not 0 or 1") }
+        return Int32(truncatingIfNeeded: v.l0)
+    }
+}
