@@ -182,7 +182,8 @@ public enum RLP {
     // MARK: Decoding
 
     /// Decodes exactly one item covering all of `bytes` (strict canonical; trailing bytes rejected).
-    public static func decode(_ bytes: [UInt8], depthLimit: Int = RLPItem.defaultDepthLimit) throws(RLPError) -> RLPItem {
+    public static func decode(_ bytes: [UInt8], depthLimit: Int = RLPItem.defaultDepthLimit) throws(RLPError) -> RLPItem
+    {
         var r = RLPReader(bytes)
         let item = try r.readItem(depthLimit: depthLimit)
         try r.expectEnd()

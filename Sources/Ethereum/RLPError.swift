@@ -33,20 +33,23 @@ public enum RLPError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .truncated(o, n, r): return "RLP truncated at offset \(o): needed \(n) bytes, \(r) remain"
-        case let .nonCanonicalSingleByte(o): return "non-canonical RLP at offset \(o): single byte below 0x80 encoded as string"
-        case let .nonCanonicalLongForm(o, l): return "non-canonical RLP at offset \(o): long form for length \(l) < 56"
-        case let .leadingZeroInLength(o): return "non-canonical RLP at offset \(o): leading zero in length"
-        case let .lengthTooLarge(o): return "RLP length at offset \(o) too large"
-        case let .trailingBytes(o, c): return "\(c) trailing bytes after RLP item at offset \(o)"
-        case let .expectedBytes(o): return "expected RLP byte string at offset \(o), found list"
-        case let .expectedList(o): return "expected RLP list at offset \(o), found byte string"
-        case let .leadingZeroInInteger(o): return "RLP integer at offset \(o) has a leading zero"
-        case let .integerTooLarge(o, l, m): return "RLP integer at offset \(o) has \(l) bytes, at most \(m) allowed"
-        case let .wrongLength(o, e, g): return "RLP field at offset \(o) has \(g) bytes, expected \(e)"
-        case let .depthLimitExceeded(o, l): return "RLP nesting deeper than \(l) at offset \(o)"
-        case let .missingElement(o): return "RLP list ended early at offset \(o)"
-        case let .invalidBool(o): return "RLP boolean at offset \(o) is neither 0x80 nor 0x01"
+        case .truncated(let o, let n, let r): return "RLP truncated at offset \(o): needed \(n) bytes, \(r) remain"
+        case .nonCanonicalSingleByte(let o):
+            return "non-canonical RLP at offset \(o): single byte below 0x80 encoded as string"
+        case .nonCanonicalLongForm(let o, let l):
+            return "non-canonical RLP at offset \(o): long form for length \(l) < 56"
+        case .leadingZeroInLength(let o): return "non-canonical RLP at offset \(o): leading zero in length"
+        case .lengthTooLarge(let o): return "RLP length at offset \(o) too large"
+        case .trailingBytes(let o, let c): return "\(c) trailing bytes after RLP item at offset \(o)"
+        case .expectedBytes(let o): return "expected RLP byte string at offset \(o), found list"
+        case .expectedList(let o): return "expected RLP list at offset \(o), found byte string"
+        case .leadingZeroInInteger(let o): return "RLP integer at offset \(o) has a leading zero"
+        case .integerTooLarge(let o, let l, let m):
+            return "RLP integer at offset \(o) has \(l) bytes, at most \(m) allowed"
+        case .wrongLength(let o, let e, let g): return "RLP field at offset \(o) has \(g) bytes, expected \(e)"
+        case .depthLimitExceeded(let o, let l): return "RLP nesting deeper than \(l) at offset \(o)"
+        case .missingElement(let o): return "RLP list ended early at offset \(o)"
+        case .invalidBool(let o): return "RLP boolean at offset \(o) is neither 0x80 nor 0x01"
         }
     }
 }

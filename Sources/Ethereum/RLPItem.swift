@@ -11,21 +11,21 @@ public enum RLPItem: Hashable, Sendable {
 
     /// The byte string, or nil for a list.
     public var bytesValue: [UInt8]? {
-        if case let .bytes(b) = self { return b }
+        if case .bytes(let b) = self { return b }
         return nil
     }
 
     /// The elements, or nil for a byte string.
     public var listValue: [RLPItem]? {
-        if case let .list(l) = self { return l }
+        if case .list(let l) = self { return l }
         return nil
     }
 
     /// Appends the canonical encoding.
     public func encode(to out: inout [UInt8]) {
         switch self {
-        case let .bytes(b): RLP.append(bytes: b, to: &out)
-        case let .list(items): RLP.appendList(to: &out) { o in for it in items { it.encode(to: &o) } }
+        case .bytes(let b): RLP.append(bytes: b, to: &out)
+        case .list(let items): RLP.appendList(to: &out) { o in for it in items { it.encode(to: &o) } }
         }
     }
 

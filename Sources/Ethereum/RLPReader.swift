@@ -196,7 +196,9 @@ public struct RLPReader: Sendable {
     public mutating func readItem(depthLimit: Int = RLPItem.defaultDepthLimit) throws(RLPError) -> RLPItem {
         let h = try readHeader()
         if !h.isList { return .bytes(Array(bytes[h.payloadOffset..<h.payloadEnd])) }
-        guard depthLimit > 0 else { throw .depthLimitExceeded(offset: h.headerOffset, limit: RLPItem.defaultDepthLimit) }
+        guard depthLimit > 0 else {
+            throw .depthLimitExceeded(offset: h.headerOffset, limit: RLPItem.defaultDepthLimit)
+        }
         var sub = RLPReader(bytes, offset: h.payloadOffset, end: h.payloadEnd)
         var items: [RLPItem] = []
         while !sub.isAtEnd { items.append(try sub.readItem(depthLimit: depthLimit - 1)) }

@@ -1,5 +1,5 @@
-public import Primitives
 internal import Hashing
+public import Primitives
 internal import Secp256k1
 
 /// secp256k1 constants used by Ethereum signature rules (Yellow Paper appendix F; EIP-2).
@@ -57,18 +57,18 @@ extension Transaction {
         var out: [UInt8] = []
         out.reserveCapacity(data.count + 160)
         switch self {
-        case let .legacy(t):
+        case .legacy(let t):
             return t.computeSigningHash(chainID: t.eip155ChainID)
-        case let .accessList(t):
+        case .accessList(let t):
             out.append(TransactionType.accessList.rawValue)
             RLP.appendList(to: &out) { t.appendUnsignedFields(to: &$0) }
-        case let .dynamicFee(t):
+        case .dynamicFee(let t):
             out.append(TransactionType.dynamicFee.rawValue)
             RLP.appendList(to: &out) { t.appendUnsignedFields(to: &$0) }
-        case let .blob(t):
+        case .blob(let t):
             out.append(TransactionType.blob.rawValue)
             RLP.appendList(to: &out) { t.appendUnsignedFields(to: &$0) }
-        case let .setCode(t):
+        case .setCode(let t):
             out.append(TransactionType.setCode.rawValue)
             RLP.appendList(to: &out) { t.appendUnsignedFields(to: &$0) }
         case .deposit:
@@ -82,7 +82,7 @@ extension Transaction {
     /// Returns nil for deposits or an invalid key. Intended for tests and tooling.
     public func signed(privateKey: [UInt8], legacyChainID: UInt256? = nil) -> Transaction? {
         let digest: Bytes32
-        if case let .legacy(t) = self {
+        if case .legacy(let t) = self {
             digest = t.computeSigningHash(chainID: legacyChainID)
         } else {
             guard let d = computeSigningHash() else { return nil }
@@ -93,23 +93,23 @@ extension Transaction {
         else { return nil }
         let parity = UInt256(UInt64(recid))
         switch self {
-        case var .legacy(t):
+        case .legacy(var t):
             if let c = legacyChainID {
                 t.signature = TransactionSignature(v: (c << 1) &+ UInt256(35) &+ parity, r: r, s: s)
             } else {
                 t.signature = TransactionSignature(v: UInt256(27) &+ parity, r: r, s: s)
             }
             return .legacy(t)
-        case var .accessList(t):
+        case .accessList(var t):
             t.signature = TransactionSignature(v: parity, r: r, s: s)
             return .accessList(t)
-        case var .dynamicFee(t):
+        case .dynamicFee(var t):
             t.signature = TransactionSignature(v: parity, r: r, s: s)
             return .dynamicFee(t)
-        case var .blob(t):
+        case .blob(var t):
             t.signature = TransactionSignature(v: parity, r: r, s: s)
             return .blob(t)
-        case var .setCode(t):
+        case .setCode(var t):
             t.signature = TransactionSignature(v: parity, r: r, s: s)
             return .setCode(t)
         case .deposit:

@@ -69,14 +69,14 @@ extension Transaction {
         }
 
         switch self {
-        case let .blob(t):
+        case .blob(let t):
             let maxBlobs = fork.maxBlobsPerTransaction
             let count = t.blobVersionedHashes.count
             if count == 0 || count > maxBlobs { throw .blobCountOutOfRange(count: count, max: maxBlobs) }
             for (i, h) in t.blobVersionedHashes.enumerated() where h[0] != Self.versionedHashVersionKZG {
                 throw .invalidBlobVersionedHash(index: i)
             }
-        case let .setCode(t):
+        case .setCode(let t):
             if t.authorizationList.isEmpty { throw .emptyAuthorizationList }
         default: break
         }
@@ -90,9 +90,9 @@ extension Transaction {
         let sig: TransactionSignature
         let recoveryID: Int32
         switch self {
-        case let .deposit(t):
+        case .deposit(let t):
             return t.from
-        case let .legacy(t):
+        case .legacy(let t):
             sig = t.signature
             if sig.v == UInt256(27) || sig.v == UInt256(28) {
                 recoveryID = Int32(truncatingIfNeeded: sig.v.l0 - 27)
@@ -102,19 +102,19 @@ extension Transaction {
             } else {
                 throw .invalidV(sig.v)
             }
-        case let .accessList(t):
+        case .accessList(let t):
             sig = t.signature
             guard t.chainID == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: t.chainID) }
             recoveryID = try Self.yParity(sig.v)
-        case let .dynamicFee(t):
+        case .dynamicFee(let t):
             sig = t.signature
             guard t.chainID == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: t.chainID) }
             recoveryID = try Self.yParity(sig.v)
-        case let .blob(t):
+        case .blob(let t):
             sig = t.signature
             guard t.chainID == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: t.chainID) }
             recoveryID = try Self.yParity(sig.v)
-        case let .setCode(t):
+        case .setCode(let t):
             sig = t.signature
             guard t.chainID == rules.chainID else { throw .wrongChainID(expected: rules.chainID, got: t.chainID) }
             recoveryID = try Self.yParity(sig.v)

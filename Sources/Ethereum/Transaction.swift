@@ -1,5 +1,5 @@
-public import Primitives
 internal import Hashing
+public import Primitives
 
 /// An Ethereum (or OP Stack deposit) transaction of any supported EIP-2718 type.
 public enum Transaction: Hashable, Sendable {
@@ -24,58 +24,58 @@ public enum Transaction: Hashable, Sendable {
     /// The sender's nonce (deposits carry none: nil).
     public var nonce: UInt64? {
         switch self {
-        case let .legacy(t): return t.nonce
-        case let .accessList(t): return t.nonce
-        case let .dynamicFee(t): return t.nonce
-        case let .blob(t): return t.nonce
-        case let .setCode(t): return t.nonce
+        case .legacy(let t): return t.nonce
+        case .accessList(let t): return t.nonce
+        case .dynamicFee(let t): return t.nonce
+        case .blob(let t): return t.nonce
+        case .setCode(let t): return t.nonce
         case .deposit: return nil
         }
     }
 
     public var gasLimit: UInt64 {
         switch self {
-        case let .legacy(t): return t.gasLimit
-        case let .accessList(t): return t.gasLimit
-        case let .dynamicFee(t): return t.gasLimit
-        case let .blob(t): return t.gasLimit
-        case let .setCode(t): return t.gasLimit
-        case let .deposit(t): return t.gasLimit
+        case .legacy(let t): return t.gasLimit
+        case .accessList(let t): return t.gasLimit
+        case .dynamicFee(let t): return t.gasLimit
+        case .blob(let t): return t.gasLimit
+        case .setCode(let t): return t.gasLimit
+        case .deposit(let t): return t.gasLimit
         }
     }
 
     /// Recipient; nil for contract creation.
     public var to: Bytes20? {
         switch self {
-        case let .legacy(t): return t.to
-        case let .accessList(t): return t.to
-        case let .dynamicFee(t): return t.to
-        case let .blob(t): return t.to
-        case let .setCode(t): return t.to
-        case let .deposit(t): return t.to
+        case .legacy(let t): return t.to
+        case .accessList(let t): return t.to
+        case .dynamicFee(let t): return t.to
+        case .blob(let t): return t.to
+        case .setCode(let t): return t.to
+        case .deposit(let t): return t.to
         }
     }
 
     public var value: UInt256 {
         switch self {
-        case let .legacy(t): return t.value
-        case let .accessList(t): return t.value
-        case let .dynamicFee(t): return t.value
-        case let .blob(t): return t.value
-        case let .setCode(t): return t.value
-        case let .deposit(t): return t.value
+        case .legacy(let t): return t.value
+        case .accessList(let t): return t.value
+        case .dynamicFee(let t): return t.value
+        case .blob(let t): return t.value
+        case .setCode(let t): return t.value
+        case .deposit(let t): return t.value
         }
     }
 
     /// Call data, or initcode for a creation.
     public var data: [UInt8] {
         switch self {
-        case let .legacy(t): return t.data
-        case let .accessList(t): return t.data
-        case let .dynamicFee(t): return t.data
-        case let .blob(t): return t.data
-        case let .setCode(t): return t.data
-        case let .deposit(t): return t.data
+        case .legacy(let t): return t.data
+        case .accessList(let t): return t.data
+        case .dynamicFee(let t): return t.data
+        case .blob(let t): return t.data
+        case .setCode(let t): return t.data
+        case .deposit(let t): return t.data
         }
     }
 
@@ -83,33 +83,33 @@ public enum Transaction: Hashable, Sendable {
     public var accessList: [AccessListEntry] {
         switch self {
         case .legacy, .deposit: return []
-        case let .accessList(t): return t.accessList
-        case let .dynamicFee(t): return t.accessList
-        case let .blob(t): return t.accessList
-        case let .setCode(t): return t.accessList
+        case .accessList(let t): return t.accessList
+        case .dynamicFee(let t): return t.accessList
+        case .blob(let t): return t.accessList
+        case .setCode(let t): return t.accessList
         }
     }
 
     /// EIP-7702 authorizations (empty for other types).
     public var authorizationList: [Authorization] {
-        if case let .setCode(t) = self { return t.authorizationList }
+        if case .setCode(let t) = self { return t.authorizationList }
         return []
     }
 
     /// EIP-4844 versioned hashes (empty for other types).
     public var blobVersionedHashes: [Bytes32] {
-        if case let .blob(t) = self { return t.blobVersionedHashes }
+        if case .blob(let t) = self { return t.blobVersionedHashes }
         return []
     }
 
     /// The signature (nil for deposits).
     public var signature: TransactionSignature? {
         switch self {
-        case let .legacy(t): return t.signature
-        case let .accessList(t): return t.signature
-        case let .dynamicFee(t): return t.signature
-        case let .blob(t): return t.signature
-        case let .setCode(t): return t.signature
+        case .legacy(let t): return t.signature
+        case .accessList(let t): return t.signature
+        case .dynamicFee(let t): return t.signature
+        case .blob(let t): return t.signature
+        case .setCode(let t): return t.signature
         case .deposit: return nil
         }
     }
@@ -117,11 +117,11 @@ public enum Transaction: Hashable, Sendable {
     /// The price cap per gas: `gasPrice` (types 0, 1) or `maxFeePerGas` (2, 3, 4); zero for deposits.
     public var maxFeePerGas: UInt256 {
         switch self {
-        case let .legacy(t): return t.gasPrice
-        case let .accessList(t): return t.gasPrice
-        case let .dynamicFee(t): return t.maxFeePerGas
-        case let .blob(t): return t.maxFeePerGas
-        case let .setCode(t): return t.maxFeePerGas
+        case .legacy(let t): return t.gasPrice
+        case .accessList(let t): return t.gasPrice
+        case .dynamicFee(let t): return t.maxFeePerGas
+        case .blob(let t): return t.maxFeePerGas
+        case .setCode(let t): return t.maxFeePerGas
         case .deposit: return .zero
         }
     }
@@ -129,11 +129,11 @@ public enum Transaction: Hashable, Sendable {
     /// The tip cap: `gasPrice` for types 0 and 1 (EIP-1559 treats it as both caps), zero for deposits.
     public var maxPriorityFeePerGas: UInt256 {
         switch self {
-        case let .legacy(t): return t.gasPrice
-        case let .accessList(t): return t.gasPrice
-        case let .dynamicFee(t): return t.maxPriorityFeePerGas
-        case let .blob(t): return t.maxPriorityFeePerGas
-        case let .setCode(t): return t.maxPriorityFeePerGas
+        case .legacy(let t): return t.gasPrice
+        case .accessList(let t): return t.gasPrice
+        case .dynamicFee(let t): return t.maxPriorityFeePerGas
+        case .blob(let t): return t.maxPriorityFeePerGas
+        case .setCode(let t): return t.maxPriorityFeePerGas
         case .deposit: return .zero
         }
     }
@@ -144,36 +144,36 @@ public enum Transaction: Hashable, Sendable {
     /// the form that is hashed and that `eth_sendRawTransaction` carries.
     public func appendEnvelope(to out: inout [UInt8]) {
         switch self {
-        case let .legacy(t):
+        case .legacy(let t):
             RLP.appendList(to: &out) { o in
                 t.appendUnsignedFields(to: &o)
                 t.signature.appendFields(to: &o)
             }
-        case let .accessList(t):
+        case .accessList(let t):
             out.append(TransactionType.accessList.rawValue)
             RLP.appendList(to: &out) { o in
                 t.appendUnsignedFields(to: &o)
                 t.signature.appendFields(to: &o)
             }
-        case let .dynamicFee(t):
+        case .dynamicFee(let t):
             out.append(TransactionType.dynamicFee.rawValue)
             RLP.appendList(to: &out) { o in
                 t.appendUnsignedFields(to: &o)
                 t.signature.appendFields(to: &o)
             }
-        case let .blob(t):
+        case .blob(let t):
             out.append(TransactionType.blob.rawValue)
             RLP.appendList(to: &out) { o in
                 t.appendUnsignedFields(to: &o)
                 t.signature.appendFields(to: &o)
             }
-        case let .setCode(t):
+        case .setCode(let t):
             out.append(TransactionType.setCode.rawValue)
             RLP.appendList(to: &out) { o in
                 t.appendUnsignedFields(to: &o)
                 t.signature.appendFields(to: &o)
             }
-        case let .deposit(t):
+        case .deposit(let t):
             out.append(TransactionType.deposit.rawValue)
             RLP.appendList(to: &out) { o in t.appendFields(to: &o) }
         }

@@ -23,10 +23,10 @@ public enum TransactionDecodingError: Error, Equatable, Sendable, CustomStringCo
     public var description: String {
         switch self {
         case .empty: return "empty transaction encoding"
-        case let .unsupportedType(t): return "unsupported transaction type byte 0x\([t].hex)"
-        case let .field(f, e): return "transaction field \(f.rawValue): \(e)"
-        case let .missingField(f, o): return "transaction ended at offset \(o) before field \(f.rawValue)"
-        case let .extraFields(t, o): return "extra fields in \(t) transaction at offset \(o)"
+        case .unsupportedType(let t): return "unsupported transaction type byte 0x\([t].hex)"
+        case .field(let f, let e): return "transaction field \(f.rawValue): \(e)"
+        case .missingField(let f, let o): return "transaction ended at offset \(o) before field \(f.rawValue)"
+        case .extraFields(let t, let o): return "extra fields in \(t) transaction at offset \(o)"
         }
     }
 }
@@ -64,19 +64,19 @@ public enum TransactionValidationError: Error, Equatable, Sendable, CustomString
 
     public var description: String {
         switch self {
-        case let .typeNotSupported(t, f): return "transaction type \(t) not supported in \(f)"
+        case .typeNotSupported(let t, let f): return "transaction type \(t) not supported in \(f)"
         case .nonceTooBig: return "nonce must be below 2^64-1 (EIP-2681)"
         case .gasLimitPriceProductOverflow: return "gasLimit * gasPrice overflows 256 bits"
         case .priorityFeeGreaterThanMaxFee: return "maxPriorityFeePerGas exceeds maxFeePerGas"
-        case let .invalidSignatureValues(r): return "invalid signature values: \(r)"
-        case let .invalidV(v): return "invalid v \(v)"
-        case let .wrongChainID(e, g): return "chain id \(g), expected \(e)"
-        case let .intrinsicGasTooLow(l, r): return "gas limit \(l) below intrinsic gas \(r)"
-        case let .initcodeSizeExceeded(s, l): return "initcode size \(s) exceeds \(l) (EIP-3860)"
-        case let .blobCountOutOfRange(c, m): return "blob count \(c) not in 1...\(m)"
-        case let .invalidBlobVersionedHash(i): return "blob versioned hash \(i) lacks version 0x01"
+        case .invalidSignatureValues(let r): return "invalid signature values: \(r)"
+        case .invalidV(let v): return "invalid v \(v)"
+        case .wrongChainID(let e, let g): return "chain id \(g), expected \(e)"
+        case .intrinsicGasTooLow(let l, let r): return "gas limit \(l) below intrinsic gas \(r)"
+        case .initcodeSizeExceeded(let s, let l): return "initcode size \(s) exceeds \(l) (EIP-3860)"
+        case .blobCountOutOfRange(let c, let m): return "blob count \(c) not in 1...\(m)"
+        case .invalidBlobVersionedHash(let i): return "blob versioned hash \(i) lacks version 0x01"
         case .emptyAuthorizationList: return "empty authorization list (EIP-7702)"
-        case let .gasLimitAboveCap(l, c): return "gas limit \(l) above cap \(c) (EIP-7825)"
+        case .gasLimitAboveCap(let l, let c): return "gas limit \(l) above cap \(c) (EIP-7825)"
         case .senderRecoveryFailed: return "sender recovery failed"
         }
     }

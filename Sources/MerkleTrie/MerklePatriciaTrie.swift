@@ -1,6 +1,6 @@
-public import Primitives
-internal import Hashing
 internal import Ethereum
+internal import Hashing
+public import Primitives
 
 /// An in-memory Merkle-Patricia trie (Yellow Paper appendix D): keys are byte strings walked as
 /// nibbles; nodes are leaves, extensions and 16-way branches; a node whose RLP is shorter than 32
@@ -30,13 +30,13 @@ public struct MerklePatriciaTrie: Sendable {
             switch node {
             case .empty:
                 return nil
-            case let .leaf(lp, v):
+            case .leaf(let lp, let v):
                 return lp.elementsEqual(p) ? v : nil
-            case let .extension(ep, child):
+            case .extension(let ep, let child):
                 guard p.starts(with: ep) else { return nil }
                 p = p.dropFirst(ep.count)
                 node = child
-            case let .branch(b):
+            case .branch(let b):
                 guard let i = p.first else { return b.value }
                 node = b.children[Int(i)]
                 p = p.dropFirst()
@@ -203,7 +203,7 @@ extension MerklePatriciaTrie {
         case .empty:
             added = true
             return .leaf(Array(path), value)
-        case let .leaf(lp, lv):
+        case .leaf(let lp, let lv):
             let common = Nibbles.commonPrefixLength(lp, path)
             if common == lp.count && common == path.count { return .leaf(lp, value) }
             added = true
@@ -221,7 +221,7 @@ extension MerklePatriciaTrie {
                 b.value = value
             }
             return common > 0 ? .extension(Array(lp[..<common]), .branch(b)) : .branch(b)
-        case let .extension(ep, child):
+        case .extension(let ep, let child):
             let common = Nibbles.commonPrefixLength(ep, path)
             if common == ep.count {
                 return .extension(ep, insert(child, path.dropFirst(common), value, &added))
@@ -237,7 +237,7 @@ extension MerklePatriciaTrie {
                 b.value = value
             }
             return common > 0 ? .extension(Array(ep[..<common]), .branch(b)) : .branch(b)
-        case var .branch(b):
+        case .branch(var b):
             b.cachedRef = nil
             if let first = path.first {
                 let i = Int(first)
@@ -258,17 +258,17 @@ extension MerklePatriciaTrie {
         switch node {
         case .empty:
             return .empty
-        case let .leaf(lp, _):
+        case .leaf(let lp, _):
             if lp.elementsEqual(path) {
                 removed = true
                 return .empty
             }
             return node
-        case let .extension(ep, child):
+        case .extension(let ep, let child):
             guard path.starts(with: ep) else { return node }
             let newChild = delete(child, path.dropFirst(ep.count), &removed)
             return removed ? joinExtension(ep, newChild) : node
-        case var .branch(b):
+        case .branch(var b):
             if let first = path.first {
                 let i = Int(first)
                 let child = b.children[i]
@@ -288,8 +288,8 @@ extension MerklePatriciaTrie {
     static func joinExtension(_ ep: [UInt8], _ child: Node) -> Node {
         switch child {
         case .empty: return .empty
-        case let .leaf(lp, v): return .leaf(ep + lp, v)
-        case let .extension(p2, c2): return .extension(ep + p2, c2)
+        case .leaf(let lp, let v): return .leaf(ep + lp, v)
+        case .extension(let p2, let c2): return .extension(ep + p2, c2)
         case .branch: return .extension(ep, child)
         }
     }
@@ -319,7 +319,7 @@ extension MerklePatriciaTrie {
         switch node {
         case .empty:
             out.append(0x80)
-        case let .leaf(lp, v):
+        case .leaf(let lp, let v):
             RLP.appendList(to: &out) { o in
                 Nibbles.appendHexPrefix(lp, leaf: true, to: &o)
                 RLP.append(bytes: v, to: &o)
@@ -331,7 +331,7 @@ extension MerklePatriciaTrie {
                 appendReference(&child, to: &o)
             }
             node = .extension(ep, child)
-        case var .branch(b):
+        case .branch(var b):
             node = .empty
             RLP.appendList(to: &out) { o in
                 for i in 0..<16 { appendReference(&b.children[i], to: &o) }
@@ -347,7 +347,7 @@ extension MerklePatriciaTrie {
         case .empty:
             out.append(0x80)
             return
-        case let .branch(b):
+        case .branch(let b):
             if let c = b.cachedRef {
                 out.append(contentsOf: c)
                 return
@@ -365,7 +365,7 @@ extension MerklePatriciaTrie {
             RLP.append(Keccak256.hash(enc), to: &ref)
         }
         out.append(contentsOf: ref)
-        if case var .branch(b) = node {
+        if case .branch(var b) = node {
             node = .empty
             b.cachedRef = ref
             node = .branch(b)
@@ -380,19 +380,19 @@ extension MerklePatriciaTrie {
         switch node {
         case .empty:
             return true
-        case let .leaf(lp, v):
+        case .leaf(let lp, let v):
             let n = prefix.count
             prefix.append(contentsOf: lp)
             let go = body(prefix, v)
             prefix.removeLast(prefix.count - n)
             return go
-        case let .extension(ep, child):
+        case .extension(let ep, let child):
             let n = prefix.count
             prefix.append(contentsOf: ep)
             let go = walk(child, &prefix, body)
             prefix.removeLast(prefix.count - n)
             return go
-        case let .branch(b):
+        case .branch(let b):
             if let v = b.value, !body(prefix, v) { return false }
             for i in 0..<16 {
                 prefix.append(UInt8(i))

@@ -1,5 +1,5 @@
-public import Primitives
 internal import Ethereum
+public import Primitives
 
 /// Root of the trie mapping `rlp(index)` to each item, as used for the transactions, receipts
 /// and withdrawals roots in block headers (Yellow Paper §4.3; EIP-4895 for withdrawals). Items are

@@ -1,5 +1,5 @@
-public import Primitives
 internal import Hashing
+public import Primitives
 
 /// The "secure" trie used for the state and storage tries (Yellow Paper §4.1): every key is
 /// replaced by keccak256(key) before it enters the trie, bounding depth and path shape.

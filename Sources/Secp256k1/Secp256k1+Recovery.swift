@@ -11,7 +11,9 @@ extension Secp256k1 {
     /// Returns nil if the signature is not 64 bytes, r or s is zero or not below the group order,
     /// the recovery id is out of range, or no point recovers. High-S signatures are accepted here:
     /// whether they are valid (EIP-2) is the caller's rule.
-    public static func recoverPublicKeyUncompressed(signature64: [UInt8], recoveryID: Int32, message: Bytes32) -> [UInt8]? {
+    public static func recoverPublicKeyUncompressed(signature64: [UInt8], recoveryID: Int32, message: Bytes32)
+        -> [UInt8]?
+    {
         guard signature64.count == 64, (0...3).contains(recoveryID) else { return nil }
         var sig = secp256k1_ecdsa_recoverable_signature()
         guard secp256k1_ecdsa_recoverable_signature_parse_compact(context, &sig, signature64, recoveryID) == 1 else {
@@ -25,7 +27,9 @@ extension Secp256k1 {
 
     /// Signs a 32-byte digest with RFC 6979 nonces and returns the low-S compact signature
     /// `r ‖ s` with its recovery id (0 or 1 in practice), as Ethereum transactions carry them.
-    public static func signRecoverable(message: Bytes32, privateKey: [UInt8]) -> (signature64: [UInt8], recoveryID: Int32)? {
+    public static func signRecoverable(message: Bytes32, privateKey: [UInt8]) -> (
+        signature64: [UInt8], recoveryID: Int32
+    )? {
         guard privateKey.count == 32 else { return nil }
         var sig = secp256k1_ecdsa_recoverable_signature()
         let msg = message.bytes

@@ -16,7 +16,9 @@ import Testing
         var r = RLPReader(bytes)
         var body = try r.readList()
         let headerEnc = Array(try body.readEncodedItem())
-        if let h = header["hash"] as? String, Bytes32(hex: h) != Keccak256.hash(headerEnc) { return (false, "header hash") }
+        if let h = header["hash"] as? String, Bytes32(hex: h) != Keccak256.hash(headerEnc) {
+            return (false, "header hash")
+        }
         var txReader = try body.readList()
         var envelopes: [[UInt8]] = []
         var senders: [Bytes20] = []

@@ -35,22 +35,32 @@ import Testing
         if decoded.encodedEnvelope() != bytes { problems.append("re-encoding differs") }
         // Field agreement with the fixture's transaction at the chosen indexes.
         let idx = post["indexes"] as? [String: Any] ?? [:]
-        let di = (idx["data"] as? Int) ?? 0, gi = (idx["gas"] as? Int) ?? 0, vi = (idx["value"] as? Int) ?? 0
+        let di = (idx["data"] as? Int) ?? 0
+        let gi = (idx["gas"] as? Int) ?? 0
+        let vi = (idx["value"] as? Int) ?? 0
         if let n = u256(tx["nonce"]), let nonce = decoded.nonce, n != UInt256(nonce) { problems.append("nonce") }
         if let gl = tx["gasLimit"] as? [String], gi < gl.count, UInt256(hex: gl[gi]) != UInt256(decoded.gasLimit) {
             problems.append("gasLimit")
         }
-        if let vs = tx["value"] as? [String], vi < vs.count, UInt256(hex: vs[vi]) != decoded.value { problems.append("value") }
-        if let ds = tx["data"] as? [String], di < ds.count, [UInt8](hex: ds[di]) != decoded.data { problems.append("data") }
+        if let vs = tx["value"] as? [String], vi < vs.count, UInt256(hex: vs[vi]) != decoded.value {
+            problems.append("value")
+        }
+        if let ds = tx["data"] as? [String], di < ds.count, [UInt8](hex: ds[di]) != decoded.data {
+            problems.append("data")
+        }
         if let to = tx["to"] as? String {
             if to.isEmpty ? decoded.to != nil : Bytes20(hex: to) != decoded.to { problems.append("to") }
         }
-        if let m = u256(tx["maxFeePerGas"] ?? tx["gasPrice"]), m != decoded.maxFeePerGas { problems.append("maxFeePerGas") }
+        if let m = u256(tx["maxFeePerGas"] ?? tx["gasPrice"]), m != decoded.maxFeePerGas {
+            problems.append("maxFeePerGas")
+        }
         if let p = u256(tx["maxPriorityFeePerGas"]), p != decoded.maxPriorityFeePerGas { problems.append("priority") }
-        if let hs = tx["blobVersionedHashes"] as? [String], hs.compactMap({ Bytes32(hex: $0) }) != decoded.blobVersionedHashes {
+        if let hs = tx["blobVersionedHashes"] as? [String],
+            hs.compactMap({ Bytes32(hex: $0) }) != decoded.blobVersionedHashes
+        {
             problems.append("blobVersionedHashes")
         }
-        if let bf = u256(tx["maxFeePerBlobGas"]), case let .blob(b) = decoded, bf != b.maxFeePerBlobGas {
+        if let bf = u256(tx["maxFeePerBlobGas"]), case .blob(let b) = decoded, bf != b.maxFeePerBlobGas {
             problems.append("maxFeePerBlobGas")
         }
         if let auths = tx["authorizationList"] as? [[String: Any]] {

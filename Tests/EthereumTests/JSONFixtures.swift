@@ -50,7 +50,7 @@ enum FixtureError: Error, CustomStringConvertible {
     case shape(String)
     var description: String {
         switch self {
-        case let .shape(s): return "unexpected fixture shape: \(s)"
+        case .shape(let s): return "unexpected fixture shape: \(s)"
         }
     }
 }

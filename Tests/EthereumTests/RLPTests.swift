@@ -90,8 +90,10 @@ import Testing
 
 @Suite struct RLPUnitTests {
     @Test func integers() throws {
-        let cases: [(UInt64, String)] = [(0, "80"), (1, "01"), (0x7f, "7f"), (0x80, "8180"), (0x400, "820400"),
-            (.max, "88ffffffffffffffff")]
+        let cases: [(UInt64, String)] = [
+            (0, "80"), (1, "01"), (0x7f, "7f"), (0x80, "8180"), (0x400, "820400"),
+            (.max, "88ffffffffffffffff"),
+        ]
         for (v, hex) in cases {
             #expect(RLP.encode(v).hex == hex)
             #expect(RLP.encodedLength(of: v) == hex.count / 2)

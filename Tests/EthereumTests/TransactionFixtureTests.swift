@@ -81,7 +81,9 @@ import Testing
         #expect(!results.isEmpty)
         for fork in Fork.allCases {
             guard let o = results[fork] else { continue }
-            print("TransactionTests \(fork): \(o.passed)/\(o.total) (\(o.validCases) valid, \(o.total - o.validCases) expected rejections)")
+            print(
+                "TransactionTests \(fork): \(o.passed)/\(o.total) (\(o.validCases) valid, \(o.total - o.validCases) expected rejections)"
+            )
             for f in o.failures { Issue.record("\(f)") }
         }
         #expect(results[.cancun]?.total ?? 0 > 0)

@@ -11,29 +11,40 @@ import Testing
     static let target = Bytes20(hex: "095e7baea6a6c7c4c2dfeb977efac326af552d87") ?? .zero
     static let sig0 = TransactionSignature(v: .zero, r: .zero, s: .zero)
     static let access = [
-        AccessListEntry(address: target, storageKeys: [.zero, Bytes32(hex: String(repeating: "11", count: 32)) ?? .zero])
+        AccessListEntry(
+            address: target, storageKeys: [.zero, Bytes32(hex: String(repeating: "11", count: 32)) ?? .zero])
     ]
     static let blobHash = Bytes32(hex: "01a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8") ?? .zero
 
     static func unsignedOfEveryType() -> [Transaction] {
         let data: [UInt8] = [0x00, 0x01, 0x02]
         return [
-            .legacy(LegacyTransaction(nonce: 1, gasPrice: UInt256(10), gasLimit: 100_000, to: target, value: UInt256(5),
-                data: data, signature: sig0)),
-            .accessList(AccessListTransaction(chainID: UInt256(1), nonce: 2, gasPrice: UInt256(10), gasLimit: 100_000,
-                to: nil, value: .zero, data: data, accessList: access, signature: sig0)),
-            .dynamicFee(DynamicFeeTransaction(chainID: UInt256(1), nonce: 3, maxPriorityFeePerGas: UInt256(1),
-                maxFeePerGas: UInt256(10), gasLimit: 100_000, to: target, value: UInt256(7), data: data,
-                accessList: access, signature: sig0)),
-            .blob(BlobTransaction(chainID: UInt256(1), nonce: 4, maxPriorityFeePerGas: UInt256(1),
-                maxFeePerGas: UInt256(10), gasLimit: 100_000, to: target, value: .zero, data: data, accessList: [],
-                maxFeePerBlobGas: UInt256(3), blobVersionedHashes: [blobHash], signature: sig0)),
-            .setCode(SetCodeTransaction(chainID: UInt256(1), nonce: 5, maxPriorityFeePerGas: UInt256(1),
-                maxFeePerGas: UInt256(10), gasLimit: 100_000, to: target, value: .zero, data: data, accessList: [],
-                authorizationList: [
-                    Authorization(chainID: .zero, address: target, nonce: 0, yParity: 0, r: .zero, s: .zero)
-                        .signed(privateKey: key)
-                ].compactMap { $0 }, signature: sig0)),
+            .legacy(
+                LegacyTransaction(
+                    nonce: 1, gasPrice: UInt256(10), gasLimit: 100_000, to: target, value: UInt256(5),
+                    data: data, signature: sig0)),
+            .accessList(
+                AccessListTransaction(
+                    chainID: UInt256(1), nonce: 2, gasPrice: UInt256(10), gasLimit: 100_000,
+                    to: nil, value: .zero, data: data, accessList: access, signature: sig0)),
+            .dynamicFee(
+                DynamicFeeTransaction(
+                    chainID: UInt256(1), nonce: 3, maxPriorityFeePerGas: UInt256(1),
+                    maxFeePerGas: UInt256(10), gasLimit: 100_000, to: target, value: UInt256(7), data: data,
+                    accessList: access, signature: sig0)),
+            .blob(
+                BlobTransaction(
+                    chainID: UInt256(1), nonce: 4, maxPriorityFeePerGas: UInt256(1),
+                    maxFeePerGas: UInt256(10), gasLimit: 100_000, to: target, value: .zero, data: data, accessList: [],
+                    maxFeePerBlobGas: UInt256(3), blobVersionedHashes: [blobHash], signature: sig0)),
+            .setCode(
+                SetCodeTransaction(
+                    chainID: UInt256(1), nonce: 5, maxPriorityFeePerGas: UInt256(1),
+                    maxFeePerGas: UInt256(10), gasLimit: 100_000, to: target, value: .zero, data: data, accessList: [],
+                    authorizationList: [
+                        Authorization(chainID: .zero, address: target, nonce: 0, yParity: 0, r: .zero, s: .zero)
+                            .signed(privateKey: key)
+                    ].compactMap { $0 }, signature: sig0)),
         ]
     }
 
@@ -42,7 +53,10 @@ import Testing
         for unsigned in Self.unsignedOfEveryType() {
             let variants: [Transaction?] =
                 if case .legacy = unsigned {
-                    [unsigned.signed(privateKey: Self.key), unsigned.signed(privateKey: Self.key, legacyChainID: UInt256(1))]
+                    [
+                        unsigned.signed(privateKey: Self.key),
+                        unsigned.signed(privateKey: Self.key, legacyChainID: UInt256(1)),
+                    ]
                 } else {
                     [unsigned.signed(privateKey: Self.key)]
                 }
@@ -59,7 +73,7 @@ import Testing
                 #expect(try Transaction.read(blockEncodingFrom: &r) == tx)
                 // Wrong chain id is rejected.
                 let other = TransactionRules(fork: .prague, chainID: UInt256(5))
-                if case let .legacy(l) = tx, l.eip155ChainID == nil {
+                if case .legacy(let l) = tx, l.eip155ChainID == nil {
                     #expect(try decoded.validate(rules: other).sender == Self.keyAddress)
                 } else {
                     #expect(throws: TransactionValidationError.wrongChainID(expected: UInt256(5), got: UInt256(1))) {
@@ -69,15 +83,17 @@ import Testing
             }
         }
         // The 7702 authority recovers to the signer.
-        if case let .setCode(t) = Self.unsignedOfEveryType()[4] {
+        if case .setCode(let t) = Self.unsignedOfEveryType()[4] {
             #expect(t.authorizationList.first?.computeAuthority() == Self.keyAddress)
         }
     }
 
     @Test func typeActivation() throws {
         let txs = Self.unsignedOfEveryType().compactMap { $0.signed(privateKey: Self.key) }
-        let firstFork: [TransactionType: Fork] = [.legacy: .frontier, .accessList: .berlin, .dynamicFee: .london,
-            .blob: .cancun, .setCode: .prague]
+        let firstFork: [TransactionType: Fork] = [
+            .legacy: .frontier, .accessList: .berlin, .dynamicFee: .london,
+            .blob: .cancun, .setCode: .prague,
+        ]
         for tx in txs {
             guard let first = firstFork[tx.type] else { continue }
             for fork in Fork.allCases where fork >= .spuriousDragon {
@@ -96,7 +112,7 @@ import Testing
     @Test func statelessRuleViolations() throws {
         let rules = TransactionRules(fork: .cancun, chainID: UInt256(1))
         let all = Self.unsignedOfEveryType()
-        guard case var .blob(b) = all[3], case var .dynamicFee(d) = all[2], case var .setCode(s) = all[4] else {
+        guard case .blob(var b) = all[3], case .dynamicFee(var d) = all[2], case .setCode(var s) = all[4] else {
             Issue.record("fixture order")
             return
         }
@@ -113,7 +129,8 @@ import Testing
             _ = try Transaction.blob(b).signed(privateKey: Self.key)?.validate(rules: rules)
         }
         #expect(throws: Never.self) {
-            _ = try Transaction.blob(b).signed(privateKey: Self.key)?.validate(rules: TransactionRules(fork: .prague, chainID: UInt256(1)))
+            _ = try Transaction.blob(b).signed(privateKey: Self.key)?.validate(
+                rules: TransactionRules(fork: .prague, chainID: UInt256(1)))
         }
         d.maxPriorityFeePerGas = UInt256(11)
         #expect(throws: TransactionValidationError.priorityFeeGreaterThanMaxFee) {
@@ -121,24 +138,30 @@ import Testing
         }
         d.maxPriorityFeePerGas = UInt256(1)
         d.gasLimit = 21_000
-        #expect(throws: TransactionValidationError.intrinsicGasTooLow(gasLimit: 21_000, required: 21_000 + 4 + 32 + 2400 + 3800)) {
+        #expect(
+            throws: TransactionValidationError.intrinsicGasTooLow(
+                gasLimit: 21_000, required: 21_000 + 4 + 32 + 2400 + 3800)
+        ) {
             _ = try Transaction.dynamicFee(d).signed(privateKey: Self.key)?.validate(rules: rules)
         }
         d.gasLimit = 1 << 24 + 1
         #expect(throws: TransactionValidationError.gasLimitAboveCap(gasLimit: 1 << 24 + 1, cap: 1 << 24)) {
-            _ = try Transaction.dynamicFee(d).signed(privateKey: Self.key)?.validate(rules: TransactionRules(fork: .osaka, chainID: UInt256(1)))
+            _ = try Transaction.dynamicFee(d).signed(privateKey: Self.key)?.validate(
+                rules: TransactionRules(fork: .osaka, chainID: UInt256(1)))
         }
         s.authorizationList = []
         #expect(throws: TransactionValidationError.emptyAuthorizationList) {
-            _ = try Transaction.setCode(s).signed(privateKey: Self.key)?.validate(rules: TransactionRules(fork: .prague, chainID: UInt256(1)))
+            _ = try Transaction.setCode(s).signed(privateKey: Self.key)?.validate(
+                rules: TransactionRules(fork: .prague, chainID: UInt256(1)))
         }
         // High-s is rejected from Homestead (EIP-2) but fine in Frontier.
         let legacy = try #require(all[0].signed(privateKey: Self.key))
-        guard case var .legacy(l) = legacy else { return }
+        guard case .legacy(var l) = legacy else { return }
         l.signature.s = Secp256k1Order.n &- l.signature.s
         l.signature.v = UInt256(55) &- l.signature.v  // flip parity 27 <-> 28
         let high = Transaction.legacy(l)
-        #expect(try high.validate(rules: TransactionRules(fork: .frontier, chainID: UInt256(1))).sender == Self.keyAddress)
+        #expect(
+            try high.validate(rules: TransactionRules(fork: .frontier, chainID: UInt256(1))).sender == Self.keyAddress)
         #expect(throws: TransactionValidationError.invalidSignatureValues("s above n/2 (EIP-2)")) {
             _ = try high.validate(rules: TransactionRules(fork: .homestead, chainID: UInt256(1)))
         }
@@ -148,7 +171,8 @@ import Testing
     @Test func intrinsicGasPerFork() {
         let data: [UInt8] = [0, 1, 0, 0xff]
         func g(_ fork: Fork, create: Bool = true, auths: Int = 0, data d: [UInt8]? = nil) -> IntrinsicGas {
-            IntrinsicGas.compute(data: d ?? data, isCreate: create, accessListAddresses: 2, accessListStorageKeys: 3,
+            IntrinsicGas.compute(
+                data: d ?? data, isCreate: create, accessListAddresses: 2, accessListStorageKeys: 3,
                 authorizations: auths, fork: fork)
         }
         #expect(g(.frontier).regular == 21_000 + 2 * 4 + 2 * 68)
@@ -163,22 +187,27 @@ import Testing
         #expect(g(.prague, create: false, auths: 3).regular == 21_040 + 10_500 + 75_000)
         // EIP-7623: 1000 non-zero bytes cost 16 000 regular but a 40 000 floor.
         let big = [UInt8](repeating: 0xaa, count: 1000)
-        let p = IntrinsicGas.compute(data: big, isCreate: false, accessListAddresses: 0, accessListStorageKeys: 0,
+        let p = IntrinsicGas.compute(
+            data: big, isCreate: false, accessListAddresses: 0, accessListStorageKeys: 0,
             authorizations: 0, fork: .prague)
         #expect(p.regular == 37_000)
         #expect(p.floor == 61_000)
         #expect(p.minimumGasLimit == 61_000)
         // Saturation rather than overflow.
-        #expect(IntrinsicGas.compute(data: [], isCreate: false, accessListAddresses: .max, accessListStorageKeys: 0,
-            authorizations: 0, fork: .berlin).regular == .max)
+        #expect(
+            IntrinsicGas.compute(
+                data: [], isCreate: false, accessListAddresses: .max, accessListStorageKeys: 0,
+                authorizations: 0, fork: .berlin
+            ).regular == .max)
     }
 
     /// An OP Stack L1-attributes deposit (Base Sepolia), with the hash its source reports.
     @Test func opDepositVector() throws {
-        let hex = "7ef8f8a042a8ae5ec231af3d0f90f68543ec8bca1da4f7edd712d5b51b490688355a6db794deaddeaddeaddeaddeaddeaddeaddeaddead00019442000000000000000000000000000000000000158080830f424080b8a4440a5e200000044d000a118b00000000000000040000000067cb7cb0000000000077dbd4000000000000000000000000000000000000000000000000000000000000000a00000000000000000000000000000000000000000000000000000000000000014edd27304108914dd6503b19b9eeb9956982ef197febbeeed8a9eac3dbaaabdf000000000000000000000000fc56e7272eebbba5bc6c544e159483c4a38f8ba3"
+        let hex =
+            "7ef8f8a042a8ae5ec231af3d0f90f68543ec8bca1da4f7edd712d5b51b490688355a6db794deaddeaddeaddeaddeaddeaddeaddeaddead00019442000000000000000000000000000000000000158080830f424080b8a4440a5e200000044d000a118b00000000000000040000000067cb7cb0000000000077dbd4000000000000000000000000000000000000000000000000000000000000000a00000000000000000000000000000000000000000000000000000000000000014edd27304108914dd6503b19b9eeb9956982ef197febbeeed8a9eac3dbaaabdf000000000000000000000000fc56e7272eebbba5bc6c544e159483c4a38f8ba3"
         let bytes = try #require([UInt8](hex: hex))
         let tx = try Transaction.decode(envelope: bytes)
-        guard case let .deposit(d) = tx else {
+        guard case .deposit(let d) = tx else {
             Issue.record("not a deposit")
             return
         }
@@ -196,7 +225,8 @@ import Testing
         #expect(v.sender == d.from)
         // isSystemTransaction must be a canonical bool.
         // The isSystemTx byte (0x80) is the one just before the data header `b8 a4`.
-        let at = try #require((0..<(bytes.count - 2)).first { bytes[$0] == 0x80 && bytes[$0 + 1] == 0xb8 && bytes[$0 + 2] == 0xa4 })
+        let at = try #require(
+            (0..<(bytes.count - 2)).first { bytes[$0] == 0x80 && bytes[$0 + 1] == 0xb8 && bytes[$0 + 2] == 0xa4 })
         var bad = bytes
         bad[at] = 0x01
         #expect(try Transaction.decode(envelope: bad) != tx)  // true is fine
@@ -208,9 +238,15 @@ import Testing
 
     @Test func envelopeShapes() {
         #expect(throws: TransactionDecodingError.empty) { _ = try Transaction.decode(envelope: []) }
-        #expect(throws: TransactionDecodingError.unsupportedType(0x05)) { _ = try Transaction.decode(envelope: [0x05, 0xc0]) }
-        #expect(throws: TransactionDecodingError.unsupportedType(0x00)) { _ = try Transaction.decode(envelope: [0x00, 0xc0]) }
-        #expect(throws: TransactionDecodingError.unsupportedType(0x83)) { _ = try Transaction.decode(envelope: [0x83, 1, 2, 3]) }
+        #expect(throws: TransactionDecodingError.unsupportedType(0x05)) {
+            _ = try Transaction.decode(envelope: [0x05, 0xc0])
+        }
+        #expect(throws: TransactionDecodingError.unsupportedType(0x00)) {
+            _ = try Transaction.decode(envelope: [0x00, 0xc0])
+        }
+        #expect(throws: TransactionDecodingError.unsupportedType(0x83)) {
+            _ = try Transaction.decode(envelope: [0x83, 1, 2, 3])
+        }
         #expect(throws: TransactionDecodingError.missingField(.chainID, offset: 2)) {
             _ = try Transaction.decode(envelope: [0x02, 0xc0])
         }
@@ -219,7 +255,9 @@ import Testing
     /// Decoder fuzz over mutated fixture transactions: no crash, and whatever decodes re-encodes
     /// to the identical bytes (strictness: one encoding per transaction).
     @Test func fuzzTransactionDecoder() throws {
-        var seeds: [[UInt8]] = Self.unsignedOfEveryType().compactMap { $0.signed(privateKey: Self.key)?.encodedEnvelope() }
+        var seeds: [[UInt8]] = Self.unsignedOfEveryType().compactMap {
+            $0.signed(privateKey: Self.key)?.encodedEnvelope()
+        }
         for file in try Fixture.jsonFiles(under: "ethereum/TransactionTests").prefix(80) {
             for (_, t) in try Fixture.object(file) {
                 if let h = (t as? [String: Any])?["txbytes"] as? String, let b = [UInt8](hex: h), b.count < 2000 {

@@ -152,8 +152,11 @@ import Testing
         var t = MerklePatriciaTrie()
         for (i, it) in items.enumerated() { t.insert(key: RLP.encode(UInt64(i)), value: it) }
         #expect(orderedTrieRoot(items) == t.computeRoot())
-        #expect(orderedTrieRoot(items) == ReferenceTrie.root(
-            Dictionary(uniqueKeysWithValues: items.enumerated().map { (RLP.encode(UInt64($0.offset)), $0.element) })))
+        #expect(
+            orderedTrieRoot(items)
+                == ReferenceTrie.root(
+                    Dictionary(
+                        uniqueKeysWithValues: items.enumerated().map { (RLP.encode(UInt64($0.offset)), $0.element) })))
     }
 }
 
