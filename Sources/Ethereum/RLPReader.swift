@@ -135,11 +135,15 @@ public struct RLPReader: Sendable {
     }
 
     /// Validates an integer payload and returns its range; `maxBytes` bounds its length.
+    /// Both faults reject the input; the order only decides which is reported. It follows geth's
+    /// `rlp` package: for 64-bit fields the size is checked first, for 256-bit ones leading zeros.
     @inlinable mutating func readIntegerRange(maxBytes: Int) throws(RLPError) -> Range<Int> {
         let start = offset
         let r = try readBytesRange()
+        let leadingZero = r.count > 0 && bytes[r.lowerBound] == 0
+        if leadingZero && maxBytes > 8 { throw .leadingZeroInInteger(offset: start) }
         if r.count > maxBytes { throw .integerTooLarge(offset: start, length: r.count, maxBytes: maxBytes) }
-        if r.count > 0 && bytes[r.lowerBound] == 0 { throw .leadingZeroInInteger(offset: start) }
+        if leadingZero { throw .leadingZeroInInteger(offset: start) }
         return r
     }
 

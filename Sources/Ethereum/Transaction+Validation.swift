@@ -45,6 +45,10 @@ extension Transaction {
         case .deposit: if !rules.allowsDeposits { throw .typeNotSupported(type, fork) }
         }
 
+        // Cheap signature checks (v/y-parity, chain id, r/s ranges) come before the gas rules, as in
+        // geth; the expensive public-key recovery comes last.
+        _ = try checkSignatureValues(rules: rules)
+
         if let nonce, nonce == .max { throw .nonceTooBig }
 
         let feeCap = maxFeePerGas
@@ -87,11 +91,25 @@ extension Transaction {
 
     /// Checks the signature values under `rules` and recovers the sender (for a deposit: `from`).
     public func computeSender(rules: TransactionRules) throws(TransactionValidationError) -> Bytes20 {
+        if case .deposit(let t) = self { return t.from }
+        let (sig, recoveryID) = try checkSignatureValues(rules: rules)
+        guard let digest = computeSigningHash(),
+            let address = recoverAddress(digest: digest, r: sig.r, s: sig.s, recoveryID: recoveryID)
+        else { throw .senderRecoveryFailed }
+        return address
+    }
+
+    /// The cheap signature checks, without recovery: `v` (27/28, or EIP-155 from Spurious Dragon) or
+    /// the y-parity, the chain id, r and s in [1, n-1], and s ≤ n/2 from Homestead (EIP-2).
+    /// Returns the signature and its recovery id. Deposits have none and pass with a zero signature.
+    public func checkSignatureValues(
+        rules: TransactionRules
+    ) throws(TransactionValidationError) -> (TransactionSignature, Int32) {
         let sig: TransactionSignature
         let recoveryID: Int32
         switch self {
-        case .deposit(let t):
-            return t.from
+        case .deposit:
+            return (TransactionSignature(v: .zero, r: .zero, s: .zero), 0)
         case .legacy(let t):
             sig = t.signature
             if sig.v == UInt256(27) || sig.v == UInt256(28) {
@@ -124,10 +142,7 @@ extension Transaction {
         if rules.fork >= .homestead && sig.s > Secp256k1Order.halfN {
             throw .invalidSignatureValues("s above n/2 (EIP-2)")
         }
-        guard let digest = computeSigningHash(),
-            let address = recoverAddress(digest: digest, r: sig.r, s: sig.s, recoveryID: recoveryID)
-        else { throw .senderRecoveryFailed }
-        return address
+        return (sig, recoveryID)
     }
 
     static func yParity(_ v: UInt256) throws(TransactionValidationError) -> Int32 {

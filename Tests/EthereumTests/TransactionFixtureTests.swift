@@ -89,3 +89,107 @@ import Testing
         #expect(results[.cancun]?.total ?? 0 > 0)
     }
 }
+
+/// How our rejection reasons line up with the fixtures' exception names. Informational: several
+/// fixture names describe the same fault differently (and clients differ in which check fires
+/// first), so only the agreement count is printed, with the disagreements for review.
+@Suite struct TransactionExceptionKindTests {
+    static func kind(_ e: TransactionDecodingError) -> String {
+        switch e {
+        case .empty: return "RLP_ERROR_EOF"
+        case .unsupportedType: return "TYPE_NOT_SUPPORTED"
+        case .missingField: return "RLP_TOO_FEW_ELEMENTS"
+        case .extraFields: return "RLP_TOO_MANY_ELEMENTS"
+        case .field(let f, let r):
+            switch (f, r) {
+            case (.nonce, .integerTooLarge): return "NONCE_OVERFLOW"
+            case (.gasLimit, .integerTooLarge): return "GASLIMIT_OVERFLOW"
+            case (.gasPrice, .integerTooLarge), (.maxFeePerGas, .integerTooLarge): return "GASPRICE_OVERFLOW"
+            case (.maxPriorityFeePerGas, .integerTooLarge): return "PRIORITY_OVERFLOW"
+            case (.value, .integerTooLarge): return "VALUE_OVERFLOW"
+            case (.r, .integerTooLarge), (.s, .integerTooLarge), (.v, .integerTooLarge): return "INVALID_SIGNATURE_VRS"
+            case (.to, .wrongLength(_, _, let got)): return got > 20 ? "ADDRESS_TOO_LONG" : "ADDRESS_TOO_SHORT"
+            case (.accessListAddress, .wrongLength(_, _, let got)):
+                return got > 20
+                    ? "RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_LONG" : "RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_SHORT"
+            case (.accessListStorageKey, .wrongLength(_, _, let got)):
+                return got > 32
+                    ? "RLP_INVALID_ACCESS_LIST_STORAGE_TOO_LONG" : "RLP_INVALID_ACCESS_LIST_STORAGE_TOO_SHORT"
+            case (.nonce, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_NONCE"
+            case (.gasLimit, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_GASLIMIT"
+            case (.gasPrice, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_GASPRICE"
+            case (.maxFeePerGas, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_BASEFEE"
+            case (.maxPriorityFeePerGas, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_PRIORITY_FEE"
+            case (.value, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_VALUE"
+            case (.v, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_V"
+            case (.r, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_R"
+            case (.s, .leadingZeroInInteger): return "RLP_LEADING_ZEROS_S"
+            case (.nonce, .nonCanonicalSingleByte): return "RLP_LEADING_ZEROS_NONCE_SIZE"
+            case (.nonce, .expectedBytes): return "RLP_INVALID_NONCE"
+            case (.gasLimit, .expectedBytes): return "RLP_INVALID_GASLIMIT"
+            case (.to, .expectedBytes): return "RLP_INVALID_TO"
+            case (.data, .expectedBytes): return "RLP_INVALID_DATA"
+            case (.r, .expectedBytes): return "RLP_INVALID_SIGNATURE_R"
+            case (.s, .expectedBytes): return "RLP_INVALID_SIGNATURE_S"
+            case (.data, .leadingZeroInLength): return "RLP_LEADING_ZEROS_DATA_SIZE"
+            case (.envelope, .leadingZeroInLength): return "RLP_ERROR_SIZE_LEADING_ZEROS"
+            case (.envelope, .expectedList): return "RLP_INVALID_HEADER"
+            default: return "RLP_ERROR_SIZE"
+            }
+        }
+    }
+
+    static func kind(_ e: TransactionValidationError) -> String {
+        switch e {
+        case .typeNotSupported: return "TYPE_NOT_SUPPORTED"
+        case .nonceTooBig: return "NONCE_TOO_BIG"
+        case .gasLimitPriceProductOverflow: return "GASLIMIT_PRICE_PRODUCT_OVERFLOW"
+        case .priorityFeeGreaterThanMaxFee: return "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS"
+        case .invalidSignatureValues, .invalidV: return "INVALID_SIGNATURE_VRS"
+        case .wrongChainID: return "INVALID_CHAINID"
+        case .intrinsicGasTooLow: return "INTRINSIC_GAS_TOO_LOW"
+        case .initcodeSizeExceeded: return "INITCODE_SIZE_EXCEEDED"
+        case .blobCountOutOfRange, .invalidBlobVersionedHash: return "TYPE_3_TX"
+        case .emptyAuthorizationList: return "TYPE_4_EMPTY_AUTHORIZATION_LIST"
+        case .gasLimitAboveCap: return "GAS_LIMIT_EXCEEDS_MAXIMUM"
+        case .senderRecoveryFailed: return "EC_RECOVERY_FAIL"
+        }
+    }
+
+    @Test func exceptionKindAgreement() throws {
+        var agree = 0
+        var total = 0
+        var disagreements: [String: Int] = [:]
+        for file in try Fixture.jsonFiles(under: "ethereum/TransactionTests") {
+            for (_, t) in try Fixture.object(file) {
+                guard let t = t as? [String: Any], let bytes = (t["txbytes"] as? String).flatMap({ [UInt8](hex: $0) }),
+                    let results = t["result"] as? [String: Any]
+                else { continue }
+                for (forkName, r) in results {
+                    guard let fork = Fork(name: forkName),
+                        let expected = (r as? [String: Any])?["exception"] as? String
+                    else { continue }
+                    let want = expected.replacingOccurrences(of: "TransactionException.", with: "")
+                    var got = "ACCEPTED"
+                    do {
+                        let tx = try Transaction.decode(envelope: bytes)
+                        _ = try tx.validate(rules: TransactionRules(fork: fork, chainID: UInt256(1)))
+                    } catch let e as TransactionDecodingError {
+                        got = Self.kind(e)
+                    } catch let e as TransactionValidationError {
+                        got = Self.kind(e)
+                    }
+                    total += 1
+                    if want.hasPrefix(got) {
+                        agree += 1
+                    } else {
+                        disagreements["\(want) <- ours \(got)", default: 0] += 1
+                    }
+                }
+            }
+        }
+        print("TransactionTests exception kinds: \(agree)/\(total) agree")
+        for (k, n) in disagreements.sorted(by: { $0.value > $1.value }) { print("  \(n)× \(k)") }
+        #expect(disagreements.keys.allSatisfy { !$0.hasSuffix("ACCEPTED") })
+    }
+}
