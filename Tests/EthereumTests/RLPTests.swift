@@ -69,6 +69,39 @@ import Testing
         #expect(rejected == tests.count)
     }
 
+    /// The invalid vectors fail for the reason their names give.
+    @Test func invalidVectorReasons() throws {
+        let tests = try Fixture.object("ethereum/RLPTests/invalidRLPTest.json")
+        func reason(_ e: RLPError) -> String {
+            switch e {
+            case .nonCanonicalSingleByte: return "single"
+            case .leadingZeroInLength: return "leadingZero"
+            case .nonCanonicalLongForm: return "nonOptimal"
+            case .truncated, .lengthTooLarge: return "truncated"  // both: declared length beyond the input
+            default: return "other"
+            }
+        }
+        let expected: [(prefix: String, reason: String)] = [
+            ("bytesShouldBeSingleByte", "single"), ("leadingZerosInLongLength", "leadingZero"),
+            ("nonOptimalLongLength", "nonOptimal"), ("wrongSizeList", "nonOptimal"), ("lessThan", "truncated"),
+            ("emptyEncoding", "truncated"),
+        ]
+        var checked = 0
+        for (name, t) in tests {
+            guard let t = t as? [String: Any], let hex = t["out"] as? String, let bytes = [UInt8](hex: hex),
+                let want = expected.first(where: { name.hasPrefix($0.prefix) })?.reason
+            else { continue }
+            do {
+                _ = try RLP.decode(bytes)
+                Issue.record("\(name) accepted")
+            } catch {
+                #expect(reason(error) == want, "\(name): \(error)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 18)
+    }
+
     @Test func randomVectors() throws {
         let files = try Fixture.jsonFiles(under: "ethereum/RLPTests/RandomRLPTests")
         #expect(!files.isEmpty)
