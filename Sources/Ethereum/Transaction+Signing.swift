@@ -142,6 +142,14 @@ extension Authorization {
         return recoverAddress(digest: computeSigningHash(), r: r, s: s, recoveryID: Int32(yParity))
     }
 
+    /// The authority if this authorization may be applied on chain `chainID`: its chain id is 0 or
+    /// `chainID`, its nonce is below 2^64-1, and the signature checks of `computeAuthority()` pass
+    /// (EIP-7702 steps 1-3). Account-state checks (code, nonce match) remain the caller's.
+    public func computeAuthority(chainID: UInt256) -> Bytes20? {
+        guard self.chainID.isZero || self.chainID == chainID, nonce < UInt64.max else { return nil }
+        return computeAuthority()
+    }
+
     /// Signs (RFC 6979, low-s) with a 32-byte secret key; nil for an invalid key. For tests and tooling.
     public func signed(privateKey: [UInt8]) -> Authorization? {
         guard let (sig64, recid) = Secp256k1.signRecoverable(message: computeSigningHash(), privateKey: privateKey),

@@ -88,6 +88,35 @@ import Testing
         }
     }
 
+    @Test func sealedAndAuthorityRules() throws {
+        for unsigned in Self.unsignedOfEveryType() {
+            let tx = try #require(unsigned.signed(privateKey: Self.key))
+            let sealed = try SealedTransaction(envelope: tx.encodedEnvelope())
+            #expect(sealed.hash == tx.computeHash())
+            #expect(sealed == SealedTransaction(tx))
+        }
+        let auth = try #require(
+            Authorization(chainID: UInt256(7), address: Self.target, nonce: 3, yParity: 0, r: .zero, s: .zero)
+                .signed(privateKey: Self.key))
+        #expect(auth.computeAuthority(chainID: UInt256(7)) == Self.keyAddress)
+        #expect(auth.computeAuthority(chainID: UInt256(1)) == nil)
+        var any = auth
+        any.chainID = .zero
+        #expect(any.computeAuthority() != Self.keyAddress)  // the chain id is signed
+        let zeroChain = try #require(any.signed(privateKey: Self.key))
+        #expect(zeroChain.computeAuthority(chainID: UInt256(1)) == Self.keyAddress)
+        var maxNonce = zeroChain
+        maxNonce.nonce = .max
+        #expect(maxNonce.computeAuthority(chainID: UInt256(1)) == nil)
+        var highS = zeroChain
+        highS.s = Secp256k1Order.n &- highS.s
+        highS.yParity ^= 1
+        #expect(highS.computeAuthority() == nil)  // EIP-2 style low-s for authorizations
+        var badParity = zeroChain
+        badParity.yParity = 2
+        #expect(badParity.computeAuthority() == nil)
+    }
+
     @Test func typeActivation() throws {
         let txs = Self.unsignedOfEveryType().compactMap { $0.signed(privateKey: Self.key) }
         let firstFork: [TransactionType: Fork] = [
