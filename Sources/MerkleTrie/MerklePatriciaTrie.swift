@@ -52,7 +52,7 @@ public struct MerklePatriciaTrie: Sendable {
         }
         let path = Nibbles.from(key)
         var added = false
-        root = Self.insert(root, path[...], value, &added)
+        Self.insert(&root, path[...], value, &added)
         if added { count += 1 }
     }
 
@@ -60,7 +60,7 @@ public struct MerklePatriciaTrie: Sendable {
     public mutating func remove(key: some Collection<UInt8>) {
         let path = Nibbles.from(key)
         var removed = false
-        root = Self.delete(root, path[...], &removed)
+        Self.delete(&root, path[...], &removed)
         if removed { count -= 1 }
     }
 
@@ -197,15 +197,22 @@ enum Nibbles {
 
 extension MerklePatriciaTrie {
     // MARK: Insert
+    //
+    // Mutation is in place: each case moves the payload out of `node` (setting it to `.empty`) so the
+    // arrays it holds are uniquely referenced and can be modified without copying, then puts the
+    // result back. A trie value that has been copied still shares nodes; those copy on write.
 
-    static func insert(_ node: Node, _ path: ArraySlice<UInt8>, _ value: [UInt8], _ added: inout Bool) -> Node {
+    static func insert(_ node: inout Node, _ path: ArraySlice<UInt8>, _ value: [UInt8], _ added: inout Bool) {
         switch node {
         case .empty:
             added = true
-            return .leaf(Array(path), value)
+            node = .leaf(Array(path), value)
         case .leaf(let lp, let lv):
             let common = Nibbles.commonPrefixLength(lp, path)
-            if common == lp.count && common == path.count { return .leaf(lp, value) }
+            if common == lp.count && common == path.count {
+                node = .leaf(lp, value)
+                return
+            }
             added = true
             var b = Branch()
             let leafRest = lp[common...]
@@ -220,11 +227,14 @@ extension MerklePatriciaTrie {
             } else {
                 b.value = value
             }
-            return common > 0 ? .extension(Array(lp[..<common]), .branch(b)) : .branch(b)
-        case .extension(let ep, let child):
+            node = common > 0 ? .extension(Array(lp[..<common]), .branch(b)) : .branch(b)
+        case .extension(let ep, var child):
             let common = Nibbles.commonPrefixLength(ep, path)
             if common == ep.count {
-                return .extension(ep, insert(child, path.dropFirst(common), value, &added))
+                node = .empty
+                insert(&child, path.dropFirst(common), value, &added)
+                node = .extension(ep, child)
+                return
             }
             added = true
             var b = Branch()
@@ -236,51 +246,50 @@ extension MerklePatriciaTrie {
             } else {
                 b.value = value
             }
-            return common > 0 ? .extension(Array(ep[..<common]), .branch(b)) : .branch(b)
+            node = common > 0 ? .extension(Array(ep[..<common]), .branch(b)) : .branch(b)
         case .branch(var b):
+            node = .empty
             b.cachedRef = nil
             if let first = path.first {
-                let i = Int(first)
-                let child = b.children[i]
-                b.children[i] = .empty  // drop the extra reference so the child stays unique
-                b.children[i] = insert(child, path.dropFirst(), value, &added)
+                insert(&b.children[Int(first)], path.dropFirst(), value, &added)
             } else {
                 if b.value == nil { added = true }
                 b.value = value
             }
-            return .branch(b)
+            node = .branch(b)
         }
     }
 
     // MARK: Delete
 
-    static func delete(_ node: Node, _ path: ArraySlice<UInt8>, _ removed: inout Bool) -> Node {
+    static func delete(_ node: inout Node, _ path: ArraySlice<UInt8>, _ removed: inout Bool) {
         switch node {
         case .empty:
-            return .empty
+            return
         case .leaf(let lp, _):
             if lp.elementsEqual(path) {
                 removed = true
-                return .empty
+                node = .empty
             }
-            return node
-        case .extension(let ep, let child):
-            guard path.starts(with: ep) else { return node }
-            let newChild = delete(child, path.dropFirst(ep.count), &removed)
-            return removed ? joinExtension(ep, newChild) : node
+        case .extension(let ep, var child):
+            guard path.starts(with: ep) else { return }
+            node = .empty
+            delete(&child, path.dropFirst(ep.count), &removed)
+            node = removed ? joinExtension(ep, child) : .extension(ep, child)
         case .branch(var b):
+            node = .empty
             if let first = path.first {
-                let i = Int(first)
-                let child = b.children[i]
-                b.children[i] = .empty
-                b.children[i] = delete(child, path.dropFirst(), &removed)
-            } else {
-                if b.value != nil { removed = true }
+                delete(&b.children[Int(first)], path.dropFirst(), &removed)
+            } else if b.value != nil {
+                removed = true
                 b.value = nil
             }
-            if !removed { return node }
-            b.cachedRef = nil
-            return collapse(b)
+            if removed {
+                b.cachedRef = nil
+                node = collapse(b)
+            } else {
+                node = .branch(b)
+            }
         }
     }
 

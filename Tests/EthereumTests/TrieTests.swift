@@ -147,6 +147,21 @@ import Testing
         }
     }
 
+    /// A copied trie is independent: mutating the copy (in place, with caches filled) leaves the
+    /// original's contents and root unchanged.
+    @Test func valueSemantics() {
+        var a = MerklePatriciaTrie()
+        for i in 0..<200 { a.insert(key: [UInt8(i), UInt8(i / 3)], value: [UInt8](repeating: UInt8(i), count: 40)) }
+        let rootA = a.computeRoot()
+        var b = a
+        for i in 0..<100 { b.remove(key: [UInt8(i), UInt8(i / 3)]) }
+        b.insert(key: [0xff], value: [1])
+        #expect(b.computeRoot() != rootA)
+        #expect(a.computeRoot() == rootA)
+        #expect(a.count == 200 && b.count == 101)
+        #expect(a.value(forKey: [0, 0]) != nil && b.value(forKey: [0, 0]) == nil)
+    }
+
     @Test func orderedRootMatchesManualTrie() {
         let items: [[UInt8]] = (0..<300).map { i in [UInt8](repeating: UInt8(i & 0xff), count: 1 + i % 50) }
         var t = MerklePatriciaTrie()
