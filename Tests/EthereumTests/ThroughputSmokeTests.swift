@@ -53,6 +53,12 @@ struct ThroughputSmokeTests {
         }
         Self.time("tx encode", n) { for _ in 0..<n { _ = tx.encodedEnvelope() } }
         let rules = TransactionRules(fork: .prague, chainID: UInt256(1))
+        Self.time("tx signing hash", n) { for _ in 0..<n { _ = tx.computeSigningHash() } }
+        Self.time("keccak256 of 200 bytes", n) {
+            let b = [UInt8](repeating: 3, count: 200)
+            for _ in 0..<n { _ = Keccak256.hash(b) }
+        }
+        Self.time("tx computeSender", 10_000) { for _ in 0..<10_000 { _ = try? tx.computeSender(rules: rules) } }
         Self.time("tx validate incl. sender recovery", 10_000) {
             for _ in 0..<10_000 { _ = try? tx.validate(rules: rules) }
         }
