@@ -308,16 +308,7 @@ extension TransactionSignature {
 
 extension Array where Element == AccessListEntry {
     /// Appends `rlp([[address, [storageKey, …]], …])` (EIP-2930).
-    @inlinable func appendAccessList(to o: inout [UInt8]) {
-        RLP.appendList(to: &o) { o in
-            for e in self {
-                RLP.appendList(to: &o) { o in
-                    RLP.append(e.address, to: &o)
-                    RLP.appendList(to: &o) { o in for k in e.storageKeys { RLP.append(k, to: &o) } }
-                }
-            }
-        }
-    }
+    @inlinable func appendAccessList(to o: inout [UInt8]) { RLP.append(list: self, to: &o) }
 }
 
 extension Authorization {

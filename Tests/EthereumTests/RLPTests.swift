@@ -150,6 +150,28 @@ import Testing
         #expect(throws: RLPError.integerTooLarge(offset: 0, length: 9, maxBytes: 8)) { _ = try r.readUInt64() }
     }
 
+    @Test func codableRoundTrips() throws {
+        func roundTrip<T: RLPCodable & Equatable>(_ v: T) throws {
+            #expect(try T(rlpEncoded: v.rlpEncoded()) == v)
+        }
+        for v: UInt64 in [0, 1, 127, 128, 255, 256, .max] { try roundTrip(v) }
+        try roundTrip(UInt256.max)
+        try roundTrip(UInt256(hex: "0x0100000000000000000000000000000000") ?? .zero)
+        try roundTrip(true)
+        try roundTrip(false)
+        try roundTrip(Bytes20(hex: "095e7baea6a6c7c4c2dfeb977efac326af552d87") ?? .zero)
+        try roundTrip(Bytes32(hex: String(repeating: "ab", count: 32)) ?? .zero)
+        try roundTrip(RLPItem.list([.bytes([1, 2, 3]), .list([]), .bytes([])]))
+        let entry = AccessListEntry(
+            address: .zero, storageKeys: [.zero, Bytes32(hex: String(repeating: "01", count: 32)) ?? .zero])
+        try roundTrip(entry)
+        var list: [UInt8] = []
+        RLP.append(list: [entry, entry], to: &list)
+        var r = RLPReader(list)
+        #expect(try r.readList(of: AccessListEntry.self) == [entry, entry])
+        #expect(throws: RLPError.trailingBytes(offset: 1, count: 1)) { _ = try UInt64(rlpEncoded: [0x01, 0x02]) }
+    }
+
     @Test func longListHeaderBackpatch() throws {
         var out: [UInt8] = []
         RLP.appendList(to: &out) { o in for _ in 0..<100 { RLP.append(UInt64(0x42), to: &o) } }
