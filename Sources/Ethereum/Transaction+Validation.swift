@@ -32,7 +32,8 @@ extension Transaction {
     /// bound, fee caps (EIP-1559) and the gas × price product fitting 256 bits, signature values
     /// (r, s in [1, n-1]; EIP-2 s ≤ n/2 from Homestead; v/y-parity and EIP-155 chain id), intrinsic
     /// gas and the EIP-7623 floor, EIP-3860 initcode size, EIP-4844 blob hashes, EIP-7702 non-empty
-    /// authorizations, EIP-7825 gas cap; then recovers the sender.
+    /// authorizations, EIP-7825 gas cap; then recovers the sender. An OP Stack deposit (when
+    /// `rules.allowsDeposits`) passes with `from` as sender: deposits are never rejected.
     public func validate(rules: TransactionRules) throws(TransactionValidationError) -> ValidatedTransaction {
         let fork = rules.fork
         // Type activation (EIP-2718 & co).
@@ -43,6 +44,12 @@ extension Transaction {
         case .blob: if fork < .cancun { throw .typeNotSupported(type, fork) }
         case .setCode: if fork < .prague { throw .typeNotSupported(type, fork) }
         case .deposit: if !rules.allowsDeposits { throw .typeNotSupported(type, fork) }
+        }
+        if case .deposit(let d) = self {
+            // Deposits are derived from L1 and can never be rejected: a deposit that breaks a rule
+            // (initcode size, gas) fails in execution instead, keeping its mint (OP Stack deposits spec).
+            return ValidatedTransaction(
+                transaction: self, sender: d.from, intrinsicGas: computeIntrinsicGas(fork: fork))
         }
 
         // Cheap signature checks (v/y-parity, chain id, r/s ranges) come before the gas rules, as in
@@ -60,9 +67,7 @@ extension Transaction {
         }
 
         let intrinsic = computeIntrinsicGas(fork: fork)
-        if case .deposit = self {
-            // Deposits buy their gas on L1; no intrinsic-gas check (OP Stack deposits spec).
-        } else if gasLimit < intrinsic.minimumGasLimit {
+        if gasLimit < intrinsic.minimumGasLimit {
             throw .intrinsicGasTooLow(gasLimit: gasLimit, required: intrinsic.minimumGasLimit)
         }
         if fork >= .osaka, gasLimit > Self.osakaGasLimitCap {

@@ -252,6 +252,13 @@ import Testing
         }
         let v = try tx.validate(rules: TransactionRules(fork: .cancun, chainID: UInt256(84532), allowsDeposits: true))
         #expect(v.sender == d.from)
+        // Deposits are never rejected, even when breaking rules that invalidate signed transactions.
+        var huge = d
+        huge.to = nil
+        huge.data = [UInt8](repeating: 1, count: 60_000)
+        huge.gasLimit = 1 << 40
+        let osaka = TransactionRules(fork: .osaka, chainID: UInt256(84532), allowsDeposits: true)
+        #expect(try Transaction.deposit(huge).validate(rules: osaka).sender == d.from)
         // isSystemTransaction must be a canonical bool.
         // The isSystemTx byte (0x80) is the one just before the data header `b8 a4`.
         let at = try #require(
