@@ -90,6 +90,32 @@ import Testing
     }
 }
 
+/// The fixtures also give `intrinsicGas` for most rejected transactions (0 where the type is not
+/// supported); wherever the bytes decode, our intrinsic gas must match it too.
+@Suite struct TransactionIntrinsicGasOnRejectedTests {
+    @Test func intrinsicGasOfRejectedTransactions() throws {
+        var matched = 0
+        var compared = 0
+        for file in try Fixture.jsonFiles(under: "ethereum/TransactionTests") {
+            for (name, t) in try Fixture.object(file) {
+                guard let t = t as? [String: Any], let bytes = (t["txbytes"] as? String).flatMap({ [UInt8](hex: $0) }),
+                    let results = t["result"] as? [String: Any], let tx = try? Transaction.decode(envelope: bytes)
+                else { continue }
+                for (forkName, r) in results {
+                    guard let fork = Fork(name: forkName), let r = r as? [String: Any], r["exception"] != nil,
+                        let g = (r["intrinsicGas"] as? String).flatMap({ UInt256(hex: $0) }), !g.isZero
+                    else { continue }
+                    compared += 1
+                    let ours = UInt256(tx.computeIntrinsicGas(fork: fork).regular)
+                    if ours == g { matched += 1 } else { Issue.record("\(name)[\(forkName)]: \(ours) != \(g)") }
+                }
+            }
+        }
+        print("TransactionTests intrinsicGas on rejected transactions: \(matched)/\(compared)")
+        #expect(compared > 0)
+    }
+}
+
 /// How our rejection reasons line up with the fixtures' exception names. Informational: several
 /// fixture names describe the same fault differently (and clients differ in which check fires
 /// first), so only the agreement count is printed, with the disagreements for review.
