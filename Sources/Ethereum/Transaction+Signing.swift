@@ -88,7 +88,7 @@ extension Transaction {
             guard let d = computeSigningHash() else { return nil }
             digest = d
         }
-        guard let (sig64, recid) = Secp256k1.signRecoverable(message: digest, privateKey: privateKey),
+        guard let (sig64, recid) = Secp256k1.signForRecovery(digest: digest, privateKey: privateKey),
             let r = UInt256(bigEndian: sig64[0..<32]), let s = UInt256(bigEndian: sig64[32..<64])
         else { return nil }
         let parity = UInt256(UInt64(recid))
@@ -152,7 +152,7 @@ extension Authorization {
 
     /// Signs (RFC 6979, low-s) with a 32-byte secret key; nil for an invalid key. For tests and tooling.
     public func signed(privateKey: [UInt8]) -> Authorization? {
-        guard let (sig64, recid) = Secp256k1.signRecoverable(message: computeSigningHash(), privateKey: privateKey),
+        guard let (sig64, recid) = Secp256k1.signForRecovery(digest: computeSigningHash(), privateKey: privateKey),
             let r = UInt256(bigEndian: sig64[0..<32]), let s = UInt256(bigEndian: sig64[32..<64])
         else { return nil }
         var a = self

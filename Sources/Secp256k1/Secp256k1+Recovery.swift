@@ -27,12 +27,13 @@ extension Secp256k1 {
 
     /// Signs a 32-byte digest with RFC 6979 nonces and returns the low-S compact signature
     /// `r ‖ s` with its recovery id (0 or 1 in practice), as Ethereum transactions carry them.
-    public static func signRecoverable(message: Bytes32, privateKey: [UInt8]) -> (
+    /// (Named apart from any signing API added on other branches, to merge without clashes.)
+    public static func signForRecovery(digest: Bytes32, privateKey: [UInt8]) -> (
         signature64: [UInt8], recoveryID: Int32
     )? {
         guard privateKey.count == 32 else { return nil }
         var sig = secp256k1_ecdsa_recoverable_signature()
-        let msg = message.bytes
+        let msg = digest.bytes
         guard secp256k1_ecdsa_sign_recoverable(context, &sig, msg, privateKey, nil, nil) == 1 else { return nil }
         var out = [UInt8](repeating: 0, count: 64)
         var recid: Int32 = 0

@@ -10,7 +10,7 @@ import Testing
         let expected = try #require(Secp256k1.publicKey(privateKey: Self.key, compressed: false))
         for i in 0..<20 {
             let msg = Keccak256.hash([UInt8(i)])
-            let (sig, recid) = try #require(Secp256k1.signRecoverable(message: msg, privateKey: Self.key))
+            let (sig, recid) = try #require(Secp256k1.signForRecovery(digest: msg, privateKey: Self.key))
             #expect(sig.count == 64 && (0...1).contains(recid))
             #expect(
                 Secp256k1.recoverPublicKeyUncompressed(signature64: sig, recoveryID: recid, message: msg) == expected)
@@ -23,7 +23,7 @@ import Testing
 
     @Test func rejectsMalformedInput() throws {
         let msg = Keccak256.hash([1])
-        let (sig, recid) = try #require(Secp256k1.signRecoverable(message: msg, privateKey: Self.key))
+        let (sig, recid) = try #require(Secp256k1.signForRecovery(digest: msg, privateKey: Self.key))
         #expect(
             Secp256k1.recoverPublicKeyUncompressed(signature64: Array(sig.prefix(63)), recoveryID: recid, message: msg)
                 == nil)
@@ -33,6 +33,6 @@ import Testing
         #expect(Secp256k1.recoverPublicKeyUncompressed(signature64: zeroR, recoveryID: recid, message: msg) == nil)
         let bigS = Array(sig[..<32]) + Secp256k1.order  // s = n overflows
         #expect(Secp256k1.recoverPublicKeyUncompressed(signature64: bigS, recoveryID: recid, message: msg) == nil)
-        #expect(Secp256k1.signRecoverable(message: msg, privateKey: [UInt8](repeating: 0, count: 32)) == nil)
+        #expect(Secp256k1.signForRecovery(digest: msg, privateKey: [UInt8](repeating: 0, count: 32)) == nil)
     }
 }
