@@ -117,6 +117,27 @@ import Testing
         #expect(badParity.computeAuthority() == nil)
     }
 
+    @Test func feesAndUpfrontCost() {
+        let all = Self.unsignedOfEveryType()
+        // Legacy: gasPrice 10.
+        #expect(all[0].effectiveGasPrice(baseFee: UInt256(7)) == UInt256(10))
+        #expect(all[0].effectiveGasPrice(baseFee: UInt256(11)) == nil)
+        // Dynamic fee: tip 1, cap 10.
+        #expect(all[2].effectiveGasPrice(baseFee: UInt256(7)) == UInt256(8))
+        #expect(all[2].effectiveTip(baseFee: UInt256(7)) == UInt256(1))
+        #expect(all[2].effectiveGasPrice(baseFee: UInt256(10)) == UInt256(10))
+        #expect(all[2].effectiveTip(baseFee: UInt256(10)) == .zero)
+        #expect(all[2].effectiveGasPrice(baseFee: UInt256(11)) == nil)
+        // Upfront: 100 000 × 10 + value 7.
+        #expect(all[2].computeMaxUpfrontCost() == UInt256(1_000_007))
+        // Blob: one blob, 131 072 blob gas × 3.
+        #expect(all[3].blobGas == 131_072)
+        #expect(all[3].computeMaxUpfrontCost() == UInt256(1_000_000 + 393_216))
+        guard case .legacy(var l) = all[0] else { return }
+        l.gasPrice = .max
+        #expect(Transaction.legacy(l).computeMaxUpfrontCost() == nil)
+    }
+
     @Test func typeActivation() throws {
         let txs = Self.unsignedOfEveryType().compactMap { $0.signed(privateKey: Self.key) }
         let firstFork: [TransactionType: Fork] = [
