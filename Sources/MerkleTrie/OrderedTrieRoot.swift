@@ -3,7 +3,8 @@ public import Primitives
 
 /// Root of the trie mapping `rlp(index)` to each item, as used for the transactions, receipts
 /// and withdrawals roots in block headers (Yellow Paper §4.3; EIP-4895 for withdrawals). Items are
-/// the already encoded values (typed transactions and receipts as their EIP-2718 envelopes).
+/// the already encoded values (typed transactions and receipts as their EIP-2718 envelopes); they
+/// are never empty in practice (an empty value would mean "absent" in the trie).
 public func orderedTrieRoot(_ items: [[UInt8]]) -> Bytes32 {
     var trie = MerklePatriciaTrie()
     var key: [UInt8] = []

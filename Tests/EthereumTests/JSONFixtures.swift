@@ -54,3 +54,8 @@ enum FixtureError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// Fuzz iteration count: `default`, or `$HEMI_FUZZ_ITERATIONS` for long runs (e.g. in release mode).
+func fuzzIterations(_ default: Int) -> Int {
+    ProcessInfo.processInfo.environment["HEMI_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? `default`
+}

@@ -202,7 +202,7 @@ import Testing
             [UInt8](hex: "c7c0c1c0c3c0c1c0") ?? [], [UInt8](hex: "ecca846b6579318476616c31ca846b65793284") ?? [],
         ]
         var accepted = 0
-        for i in 0..<20_000 {
+        for i in 0..<fuzzIterations(20_000) {
             var b: [UInt8]
             if i % 2 == 0 {
                 b = (0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }

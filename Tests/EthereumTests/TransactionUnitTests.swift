@@ -324,7 +324,7 @@ import Testing
         }
         var rng = SplitMix64(seed: 7)
         var accepted = 0
-        for i in 0..<30_000 {
+        for i in 0..<fuzzIterations(30_000) {
             var b = seeds[i % seeds.count]
             let mutations = 1 + Int(rng.next() % 3)
             for _ in 0..<mutations where !b.isEmpty {
