@@ -16,7 +16,7 @@ extension Transaction {
     /// pay the base fee (`maxFeePerGas < baseFee`). Deposits pay nothing (zero).
     public func effectiveGasPrice(baseFee: UInt256) -> UInt256? {
         switch self {
-        case .deposit:
+        case .deposit, .btcAttributesDeposited, .popPayout:
             return .zero
         case .legacy, .accessList:
             return maxFeePerGas >= baseFee ? maxFeePerGas : nil
@@ -31,7 +31,10 @@ extension Transaction {
     /// The priority fee per gas the block producer receives at `baseFee` (effective price − base fee).
     public func effectiveTip(baseFee: UInt256) -> UInt256? {
         guard let price = effectiveGasPrice(baseFee: baseFee) else { return nil }
-        if case .deposit = self { return .zero }
+        switch self {
+        case .deposit, .btcAttributesDeposited, .popPayout: return .zero
+        default: break
+        }
         return price &- baseFee
     }
 
@@ -39,7 +42,11 @@ extension Transaction {
     /// blobGas × maxFeePerBlobGas` (EIP-1559/4844 "max cost"). Nil if it overflows 256 bits, which
     /// no balance can cover. Deposits: `value` only (their gas is bought on L1; `mint` is credited first).
     public func computeMaxUpfrontCost() -> UInt256? {
-        if case .deposit(let d) = self { return d.value }
+        switch self {
+        case .deposit(let d): return d.value
+        case .btcAttributesDeposited, .popPayout: return .zero
+        default: break
+        }
         let (gasCost, o1) = UInt256(gasLimit).multipliedReportingOverflow(by: maxFeePerGas)
         var (total, o2) = gasCost.addingReportingOverflow(value)
         if o1 || o2 { return nil }

@@ -71,7 +71,7 @@ extension Transaction {
         case .setCode(let t):
             out.append(TransactionType.setCode.rawValue)
             RLP.appendList(to: &out) { t.appendUnsignedFields(to: &$0) }
-        case .deposit:
+        case .deposit, .btcAttributesDeposited, .popPayout:
             return nil
         }
         return Keccak256.hash(out)
@@ -112,7 +112,7 @@ extension Transaction {
         case .setCode(var t):
             t.signature = TransactionSignature(v: parity, r: r, s: s)
             return .setCode(t)
-        case .deposit:
+        case .deposit, .btcAttributesDeposited, .popPayout:
             return nil
         }
     }

@@ -7,11 +7,16 @@ public struct TransactionRules: Hashable, Sendable {
     public var chainID: UInt256
     /// OP Stack: deposit transactions (type 0x7E) are accepted.
     public var allowsDeposits: Bool
+    /// Hemi: the system transactions 0x7C (BTC attributes) and 0x7D (PoP payout) are accepted
+    /// (in blocks; a transaction pool must still refuse them).
+    public var allowsHemiSystemTransactions: Bool
 
-    public init(fork: Fork, chainID: UInt256, allowsDeposits: Bool = false) {
+    public init(fork: Fork, chainID: UInt256, allowsDeposits: Bool = false, allowsHemiSystemTransactions: Bool = false)
+    {
         self.fork = fork
         self.chainID = chainID
         self.allowsDeposits = allowsDeposits
+        self.allowsHemiSystemTransactions = allowsHemiSystemTransactions
     }
 }
 
@@ -44,6 +49,12 @@ extension Transaction {
         case .blob: if fork < .cancun { throw .typeNotSupported(type, fork) }
         case .setCode: if fork < .prague { throw .typeNotSupported(type, fork) }
         case .deposit: if !rules.allowsDeposits { throw .typeNotSupported(type, fork) }
+        case .btcAttributesDeposited, .popPayout:
+            if !rules.allowsHemiSystemTransactions { throw .typeNotSupported(type, fork) }
+            // Built by the sequencer and checked by what they carry (hVM headers, payouts), not here.
+            return ValidatedTransaction(
+                transaction: self, sender: HemiSystemTransaction.sender,
+                intrinsicGas: IntrinsicGas(regular: 0, floor: 0))
         }
         if case .deposit(let d) = self {
             // Deposits are derived from L1 and can never be rejected: a deposit that breaks a rule
@@ -96,7 +107,11 @@ extension Transaction {
 
     /// Checks the signature values under `rules` and recovers the sender (for a deposit: `from`).
     public func computeSender(rules: TransactionRules) throws(TransactionValidationError) -> Bytes20 {
-        if case .deposit(let t) = self { return t.from }
+        switch self {
+        case .deposit(let t): return t.from
+        case .btcAttributesDeposited, .popPayout: return HemiSystemTransaction.sender
+        default: break
+        }
         let (sig, recoveryID) = try checkSignatureValues(rules: rules)
         guard let digest = computeSigningHash(),
             let address = recoverAddress(digest: digest, r: sig.r, s: sig.s, recoveryID: recoveryID)
@@ -113,7 +128,7 @@ extension Transaction {
         let sig: TransactionSignature
         let recoveryID: Int32
         switch self {
-        case .deposit:
+        case .deposit, .btcAttributesDeposited, .popPayout:
             return (TransactionSignature(v: .zero, r: .zero, s: .zero), 0)
         case .legacy(let t):
             sig = t.signature

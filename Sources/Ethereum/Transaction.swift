@@ -9,6 +9,10 @@ public enum Transaction: Hashable, Sendable {
     case blob(BlobTransaction)
     case setCode(SetCodeTransaction)
     case deposit(DepositTransaction)
+    /// Hemi 0x7C.
+    case btcAttributesDeposited(HemiSystemTransaction)
+    /// Hemi 0x7D.
+    case popPayout(HemiSystemTransaction)
 
     public var type: TransactionType {
         switch self {
@@ -18,6 +22,8 @@ public enum Transaction: Hashable, Sendable {
         case .blob: return .blob
         case .setCode: return .setCode
         case .deposit: return .deposit
+        case .btcAttributesDeposited: return .btcAttributesDeposited
+        case .popPayout: return .popPayout
         }
     }
 
@@ -29,7 +35,7 @@ public enum Transaction: Hashable, Sendable {
         case .dynamicFee(let t): return t.nonce
         case .blob(let t): return t.nonce
         case .setCode(let t): return t.nonce
-        case .deposit: return nil
+        case .deposit, .btcAttributesDeposited, .popPayout: return nil
         }
     }
 
@@ -41,6 +47,7 @@ public enum Transaction: Hashable, Sendable {
         case .blob(let t): return t.gasLimit
         case .setCode(let t): return t.gasLimit
         case .deposit(let t): return t.gasLimit
+        case .btcAttributesDeposited(let t), .popPayout(let t): return t.gasLimit
         }
     }
 
@@ -53,6 +60,7 @@ public enum Transaction: Hashable, Sendable {
         case .blob(let t): return t.to
         case .setCode(let t): return t.to
         case .deposit(let t): return t.to
+        case .btcAttributesDeposited(let t), .popPayout(let t): return t.to
         }
     }
 
@@ -64,6 +72,7 @@ public enum Transaction: Hashable, Sendable {
         case .blob(let t): return t.value
         case .setCode(let t): return t.value
         case .deposit(let t): return t.value
+        case .btcAttributesDeposited, .popPayout: return .zero
         }
     }
 
@@ -76,13 +85,14 @@ public enum Transaction: Hashable, Sendable {
         case .blob(let t): return t.data
         case .setCode(let t): return t.data
         case .deposit(let t): return t.data
+        case .btcAttributesDeposited(let t), .popPayout(let t): return t.data
         }
     }
 
     /// The EIP-2930 access list (empty for legacy and deposit transactions).
     public var accessList: [AccessListEntry] {
         switch self {
-        case .legacy, .deposit: return []
+        case .legacy, .deposit, .btcAttributesDeposited, .popPayout: return []
         case .accessList(let t): return t.accessList
         case .dynamicFee(let t): return t.accessList
         case .blob(let t): return t.accessList
@@ -110,7 +120,7 @@ public enum Transaction: Hashable, Sendable {
         case .dynamicFee(let t): return t.signature
         case .blob(let t): return t.signature
         case .setCode(let t): return t.signature
-        case .deposit: return nil
+        case .deposit, .btcAttributesDeposited, .popPayout: return nil
         }
     }
 
@@ -122,7 +132,7 @@ public enum Transaction: Hashable, Sendable {
         case .dynamicFee(let t): return t.maxFeePerGas
         case .blob(let t): return t.maxFeePerGas
         case .setCode(let t): return t.maxFeePerGas
-        case .deposit: return .zero
+        case .deposit, .btcAttributesDeposited, .popPayout: return .zero
         }
     }
 
@@ -134,7 +144,7 @@ public enum Transaction: Hashable, Sendable {
         case .dynamicFee(let t): return t.maxPriorityFeePerGas
         case .blob(let t): return t.maxPriorityFeePerGas
         case .setCode(let t): return t.maxPriorityFeePerGas
-        case .deposit: return .zero
+        case .deposit, .btcAttributesDeposited, .popPayout: return .zero
         }
     }
 
@@ -176,6 +186,12 @@ public enum Transaction: Hashable, Sendable {
         case .deposit(let t):
             out.append(TransactionType.deposit.rawValue)
             RLP.appendList(to: &out) { o in t.appendFields(to: &o) }
+        case .btcAttributesDeposited(let t):
+            out.append(TransactionType.btcAttributesDeposited.rawValue)
+            RLP.appendList(to: &out) { o in t.appendFields(to: &o) }
+        case .popPayout(let t):
+            out.append(TransactionType.popPayout.rawValue)
+            RLP.appendList(to: &out) { o in t.appendFields(to: &o) }
         }
     }
 
@@ -202,7 +218,8 @@ public enum Transaction: Hashable, Sendable {
 
     // MARK: Decoding
 
-    /// Decodes an EIP-2718 envelope: a legacy RLP list, or a type byte (0x01–0x04, 0x7E) followed by
+    /// Decodes an EIP-2718 envelope: a legacy RLP list, or a type byte (0x01–0x04, Hemi 0x7C/0x7D,
+    /// OP 0x7E) followed by
     /// exactly one RLP list. The whole input must be consumed. Shape-only: fork rules are `validate`'s.
     public static func decode(envelope bytes: [UInt8]) throws(TransactionDecodingError) -> Transaction {
         guard let first = bytes.first else { throw .empty }
@@ -284,6 +301,14 @@ public enum Transaction: Hashable, Sendable {
                     to: try f.address(.to), value: try f.uint256(.value), data: try f.bytes(.data),
                     accessList: try f.accessList(), authorizationList: try f.authorizationList(),
                     signature: try f.signature()))
+        case .btcAttributesDeposited:
+            tx = .btcAttributesDeposited(
+                HemiSystemTransaction(
+                    to: try f.optionalAddress(.to), gasLimit: try f.uint64(.gasLimit), data: try f.bytes(.data)))
+        case .popPayout:
+            tx = .popPayout(
+                HemiSystemTransaction(
+                    to: try f.optionalAddress(.to), gasLimit: try f.uint64(.gasLimit), data: try f.bytes(.data)))
         case .deposit:
             tx = .deposit(
                 DepositTransaction(
@@ -403,6 +428,14 @@ extension DepositTransaction {
         RLP.append(value, to: &o)
         RLP.append(gasLimit, to: &o)
         RLP.append(isSystemTransaction, to: &o)
+        RLP.append(bytes: data, to: &o)
+    }
+}
+
+extension HemiSystemTransaction {
+    func appendFields(to o: inout [UInt8]) {
+        RLP.append(to, to: &o)
+        RLP.append(gasLimit, to: &o)
         RLP.append(bytes: data, to: &o)
     }
 }

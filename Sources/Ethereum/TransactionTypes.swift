@@ -12,6 +12,10 @@ public enum TransactionType: UInt8, Sendable, Hashable {
     case blob = 0x03
     /// EIP-7702: set code (authorization list).
     case setCode = 0x04
+    /// Hemi BTC Attributes Deposited system transaction (hVM Bitcoin headers), no signature.
+    case btcAttributesDeposited = 0x7c
+    /// Hemi PoP payout system transaction, no signature.
+    case popPayout = 0x7d
     /// OP Stack deposit transaction (`specs/protocol/deposits.md`), no signature.
     case deposit = 0x7e
 }
@@ -246,6 +250,27 @@ public struct DepositTransaction: Hashable, Sendable {
         self.value = value
         self.gasLimit = gasLimit
         self.isSystemTransaction = isSystemTransaction
+        self.data = data
+    }
+}
+
+/// A Hemi system transaction, type 0x7C (BTC Attributes Deposited: `updateHvmState(bytes32,bytes[])`
+/// to the HvmState predeploy) or 0x7D (PoP payout: `mintPoPRewards(…)` to the governance token):
+/// `type ‖ rlp([to, gas, data])` with `to` empty for nil (hemilabs/op-geth core/types
+/// `btc_attributes_deposited_tx.go`, `pop_payout_tx.go`). Unsigned, no nonce, value or fee; the
+/// sender is always `HemiSystemTransaction.sender`. Built by the sequencer and force-included; never
+/// accepted from the mempool.
+public struct HemiSystemTransaction: Hashable, Sendable {
+    /// `0x8888888888888888888888888888888888888888`, the sender of both system types.
+    public static let sender = Bytes20(a: 0x8888_8888_8888_8888, b: 0x8888_8888_8888_8888, c: 0x8888_8888)
+
+    public var to: Bytes20?
+    public var gasLimit: UInt64
+    public var data: [UInt8]
+
+    public init(to: Bytes20?, gasLimit: UInt64, data: [UInt8]) {
+        self.to = to
+        self.gasLimit = gasLimit
         self.data = data
     }
 }

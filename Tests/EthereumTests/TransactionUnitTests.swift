@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import Hashing
 import Primitives
 import TestSupport
 import Testing
@@ -290,6 +291,58 @@ import Testing
         bad[at] = 0x02
         #expect(throws: TransactionDecodingError.field(.isSystemTransaction, .invalidBool(offset: at))) {
             _ = try Transaction.decode(envelope: bad)
+        }
+    }
+
+    /// Hemi system transactions 0x7C and 0x7D: the golden wire bytes pinned by hemilabs/op-geth's
+    /// envelope tests (`btc_attributes_envelope_test.go`, `pop_payout_envelope_test.go`).
+    @Test func hemiSystemTransactionGoldens() throws {
+        let eights = try #require(Bytes20(hex: "8888888888888888888888888888888888888888"))
+        let gov = try #require(Bytes20(hex: "4200000000000000000000000000000000000042"))
+        #expect(HemiSystemTransaction.sender == eights)
+        let btcData: [UInt8] = [0xc9, 0x4f, 0x1c, 0xca, 0xde, 0xad, 0xbe, 0xef]
+        let cases: [(Transaction, String)] = [
+            (
+                .btcAttributesDeposited(HemiSystemTransaction(to: eights, gasLimit: 1_000_000, data: btcData)),
+                "7ce2948888888888888888888888888888888888888888830f424088c94f1ccadeadbeef"
+            ),
+            (
+                .btcAttributesDeposited(HemiSystemTransaction(to: nil, gasLimit: 1_000_000, data: btcData)),
+                "7cce80830f424088c94f1ccadeadbeef"
+            ),
+            (
+                .popPayout(HemiSystemTransaction(to: gov, gasLimit: 1_000_000, data: [0xc9, 0x4f])),
+                "7ddc944200000000000000000000000000000000000042830f424082c94f"
+            ),
+            (
+                .popPayout(HemiSystemTransaction(to: nil, gasLimit: 1_000_000, data: [0xc9, 0x4f])),
+                "7dc880830f424082c94f"
+            ),
+        ]
+        let hemi = TransactionRules(fork: .cancun, chainID: UInt256(43111), allowsHemiSystemTransactions: true)
+        let plain = TransactionRules(fork: .cancun, chainID: UInt256(43111))
+        for (tx, hex) in cases {
+            let bytes = try #require([UInt8](hex: hex))
+            #expect(tx.encodedEnvelope().hex == hex)
+            #expect(try Transaction.decode(envelope: bytes) == tx)
+            #expect(try SealedTransaction(envelope: bytes).hash == Keccak256.hash(bytes))
+            #expect(tx.computeSigningHash() == nil && tx.signed(privateKey: Self.key) == nil)
+            #expect(tx.nonce == nil && tx.value == .zero && tx.computeMaxUpfrontCost() == .zero)
+            #expect(try tx.validate(rules: hemi).sender == eights)
+            #expect(throws: TransactionValidationError.typeNotSupported(tx.type, .cancun)) {
+                _ = try tx.validate(rules: plain)
+            }
+            var body: [UInt8] = []
+            tx.appendBlockEncoding(to: &body)
+            var r = RLPReader(body)
+            #expect(try Transaction.read(blockEncodingFrom: &r) == tx)
+            // Trailing bytes and truncation are rejected.
+            #expect(throws: TransactionDecodingError.self) {
+                _ = try Transaction.decode(envelope: bytes + [1, 2, 3, 4])
+            }
+            #expect(throws: TransactionDecodingError.self) {
+                _ = try Transaction.decode(envelope: [bytes[0], 1, 2, 3])
+            }
         }
     }
 
