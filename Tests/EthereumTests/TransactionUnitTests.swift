@@ -346,6 +346,36 @@ import Testing
         }
     }
 
+    /// OP deposit goldens pinned by hemilabs/op-geth `deposit_tx_envelope_test.go` (isSystemTransaction
+    /// true; nil `to` and nil `mint` as empty strings).
+    @Test func depositGoldens() throws {
+        let source = try #require(Bytes32(hex: String(repeating: "0", count: 61) + "abc"))
+        let from = try #require(Bytes20(hex: String(repeating: "0", count: 38) + "de"))
+        let gov = try #require(Bytes20(hex: "4200000000000000000000000000000000000042"))
+        let full = Transaction.deposit(
+            DepositTransaction(
+                sourceHash: source, from: from, to: gov, mint: UInt256(12345), value: UInt256(7), gasLimit: 50_000,
+                isSystemTransaction: true, data: [0x01]))
+        let nilToMint = Transaction.deposit(
+            DepositTransaction(
+                sourceHash: source, from: from, to: nil, mint: .zero, value: UInt256(7), gasLimit: 50_000,
+                isSystemTransaction: false, data: [0x01]))
+        let goldens: [(Transaction, String)] = [
+            (
+                full,
+                "7ef854a00000000000000000000000000000000000000000000000000000000000000abc9400000000000000000000000000000000000000de9442000000000000000000000000000000000000428230390782c3500101"
+            ),
+            (
+                nilToMint,
+                "7ef83ea00000000000000000000000000000000000000000000000000000000000000abc9400000000000000000000000000000000000000de80800782c3508001"
+            ),
+        ]
+        for (tx, hex) in goldens {
+            #expect(tx.encodedEnvelope().hex == hex)
+            #expect(try Transaction.decode(envelope: [UInt8](hex: hex) ?? []) == tx)
+        }
+    }
+
     @Test func envelopeShapes() {
         #expect(throws: TransactionDecodingError.empty) { _ = try Transaction.decode(envelope: []) }
         #expect(throws: TransactionDecodingError.unsupportedType(0x05)) {
