@@ -10,13 +10,32 @@ public struct TransactionRules: Hashable, Sendable {
     /// Hemi: the system transactions 0x7C (BTC attributes) and 0x7D (PoP payout) are accepted
     /// (in blocks; a transaction pool must still refuse them).
     public var allowsHemiSystemTransactions: Bool
+    /// EIP-4844 blob transactions (from Cancun). OP Stack L2s do not carry them (op-alloy's
+    /// `OpTxType` has no 0x03), so `hemi(…)` turns this off.
+    public var allowsBlobTransactions: Bool
 
-    public init(fork: Fork, chainID: UInt256, allowsDeposits: Bool = false, allowsHemiSystemTransactions: Bool = false)
-    {
+    public init(
+        fork: Fork, chainID: UInt256, allowsDeposits: Bool = false, allowsHemiSystemTransactions: Bool = false,
+        allowsBlobTransactions: Bool = true
+    ) {
         self.fork = fork
         self.chainID = chainID
         self.allowsDeposits = allowsDeposits
         self.allowsHemiSystemTransactions = allowsHemiSystemTransactions
+        self.allowsBlobTransactions = allowsBlobTransactions
+    }
+
+    /// Ethereum L1 rules.
+    public static func ethereum(fork: Fork, chainID: UInt256 = UInt256(1)) -> TransactionRules {
+        TransactionRules(fork: fork, chainID: chainID)
+    }
+
+    /// Hemi (an OP Stack L2) block rules: deposits and Hemi system transactions accepted, blob
+    /// transactions refused. `fork` is the Ethereum fork the active OP/Hemi upgrade builds on.
+    public static func hemi(fork: Fork, chainID: UInt256) -> TransactionRules {
+        TransactionRules(
+            fork: fork, chainID: chainID, allowsDeposits: true, allowsHemiSystemTransactions: true,
+            allowsBlobTransactions: false)
     }
 }
 
@@ -46,7 +65,7 @@ extension Transaction {
         case .legacy: break
         case .accessList: if fork < .berlin { throw .typeNotSupported(type, fork) }
         case .dynamicFee: if fork < .london { throw .typeNotSupported(type, fork) }
-        case .blob: if fork < .cancun { throw .typeNotSupported(type, fork) }
+        case .blob: if fork < .cancun || !rules.allowsBlobTransactions { throw .typeNotSupported(type, fork) }
         case .setCode: if fork < .prague { throw .typeNotSupported(type, fork) }
         case .deposit: if !rules.allowsDeposits { throw .typeNotSupported(type, fork) }
         case .btcAttributesDeposited, .popPayout:

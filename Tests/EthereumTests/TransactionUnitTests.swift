@@ -376,6 +376,21 @@ import Testing
         }
     }
 
+    @Test func hemiRulesPreset() throws {
+        let hemi = TransactionRules.hemi(fork: .cancun, chainID: UInt256(43111))
+        #expect(hemi.allowsDeposits && hemi.allowsHemiSystemTransactions && !hemi.allowsBlobTransactions)
+        var blob = Self.unsignedOfEveryType()[3]
+        if case .blob(var b) = blob {
+            b.chainID = UInt256(43111)
+            blob = .blob(b)
+        }
+        let signed = try #require(blob.signed(privateKey: Self.key))
+        #expect(throws: TransactionValidationError.typeNotSupported(.blob, .cancun)) {
+            _ = try signed.validate(rules: hemi)
+        }
+        #expect(try signed.validate(rules: .ethereum(fork: .cancun, chainID: UInt256(43111))).sender == Self.keyAddress)
+    }
+
     @Test func envelopeShapes() {
         #expect(throws: TransactionDecodingError.empty) { _ = try Transaction.decode(envelope: []) }
         #expect(throws: TransactionDecodingError.unsupportedType(0x05)) {
