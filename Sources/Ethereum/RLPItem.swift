@@ -6,8 +6,9 @@ public enum RLPItem: Hashable, Sendable {
     case bytes([UInt8])
     case list([RLPItem])
 
-    /// Nesting bound for the generic decoder (each level costs a stack frame).
-    public static let defaultDepthLimit = 1024
+    /// Nesting bound for the generic decoder (each level costs a stack frame). Ethereum structures
+    /// nest a handful of levels; 256 leaves ample room and keeps stacks small on any thread.
+    public static let defaultDepthLimit = 256
 
     /// The byte string, or nil for a list.
     public var bytesValue: [UInt8]? {

@@ -198,14 +198,16 @@ public struct RLPReader: Sendable {
 
     /// A generic item, with lists nested at most `depthLimit` deep.
     public mutating func readItem(depthLimit: Int = RLPItem.defaultDepthLimit) throws(RLPError) -> RLPItem {
+        try readItem(remaining: depthLimit, limit: depthLimit)
+    }
+
+    mutating func readItem(remaining: Int, limit: Int) throws(RLPError) -> RLPItem {
         let h = try readHeader()
         if !h.isList { return .bytes(Array(bytes[h.payloadOffset..<h.payloadEnd])) }
-        guard depthLimit > 0 else {
-            throw .depthLimitExceeded(offset: h.headerOffset, limit: RLPItem.defaultDepthLimit)
-        }
+        guard remaining > 0 else { throw .depthLimitExceeded(offset: h.headerOffset, limit: limit) }
         var sub = RLPReader(bytes, offset: h.payloadOffset, end: h.payloadEnd)
         var items: [RLPItem] = []
-        while !sub.isAtEnd { items.append(try sub.readItem(depthLimit: depthLimit - 1)) }
+        while !sub.isAtEnd { items.append(try sub.readItem(remaining: remaining - 1, limit: limit)) }
         return .list(items)
     }
 }

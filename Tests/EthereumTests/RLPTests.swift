@@ -181,17 +181,24 @@ import Testing
         #expect(item.listValue?.count == 100)
     }
 
-    @Test func depthLimit() {
-        let deep = [UInt8](repeating: 0xc1, count: 2000) + [0xc0]
-        // Not well-formed lengths beyond the first levels anyway; build a real deep nesting instead.
-        var enc: [UInt8] = [0xc0]
-        for _ in 0..<1100 {
-            var o: [UInt8] = []
-            RLP.appendList(to: &o) { $0.append(contentsOf: enc) }
-            enc = o
+    @Test func depthLimit() throws {
+        // 0xc1 repeated: each level claims one byte of payload; the inner lengths overrun, so it is
+        // rejected whatever the depth limit.
+        let malformed = [UInt8](repeating: 0xc1, count: 2000) + [0xc0]
+        #expect(throws: RLPError.self) { _ = try RLP.decode(malformed) }
+        func nested(_ depth: Int) -> [UInt8] {
+            var enc: [UInt8] = [0xc0]
+            for _ in 0..<depth {
+                var o: [UInt8] = []
+                RLP.appendList(to: &o) { $0.append(contentsOf: enc) }
+                enc = o
+            }
+            return enc
         }
-        #expect(throws: RLPError.self) { _ = try RLP.decode(enc) }
-        #expect(throws: RLPError.self) { _ = try RLP.decode(deep) }
+        // `depth` wrappers around the empty list make depth + 1 nested lists.
+        let ok = nested(RLPItem.defaultDepthLimit - 1)
+        #expect(try RLP.decode(ok).encoded() == ok)
+        #expect(throws: RLPError.self) { _ = try RLP.decode(nested(RLPItem.defaultDepthLimit)) }
     }
 
     /// Decoder fuzz: random and mutated inputs never crash, and anything accepted re-encodes to itself.
