@@ -1,1 +1,0 @@
-// RLP and Ethereum types arrive with the execution-core issue.

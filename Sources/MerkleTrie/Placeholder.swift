@@ -1,1 +1,0 @@
-// The Merkle-Patricia trie arrives with the execution-core issue.
