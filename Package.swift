@@ -28,7 +28,14 @@ let package = Package(
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
         ),
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
         .target(name: "Primitives", swiftSettings: strict),
+        .target(name: "Curves", dependencies: ["Primitives"], swiftSettings: strict),
+        .target(name: "KVStore", dependencies: ["CLMDB", "Primitives"], swiftSettings: strict),
         .target(
             name: "Hashing",
             dependencies: ["Primitives", .product(name: "Crypto", package: "swift-crypto")],
@@ -47,6 +54,11 @@ let package = Package(
         .target(name: "Ethereum", dependencies: ["Primitives", "Hashing", "Secp256k1"], swiftSettings: strict),
         .target(name: "MerkleTrie", dependencies: ["Primitives", "Hashing", "Ethereum"], swiftSettings: strict),
         .target(name: "EVM", dependencies: ["Primitives", "Hashing"], swiftSettings: strict),
+        .target(
+            name: "Precompiles",
+            dependencies: ["Primitives", "Hashing", "Secp256k1", "Curves"],
+            swiftSettings: strict
+        ),
         // Test support: locating ../shared/testdata, vector loaders.
         .target(name: "TestSupport", dependencies: ["Primitives"], swiftSettings: strict),
         // The single executable.
@@ -94,6 +106,17 @@ let package = Package(
             dependencies: ["EVM", "Primitives", "Hashing", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "CurvesTests",
+            dependencies: ["Curves", "Primitives", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PrecompilesTests",
+            dependencies: ["Precompiles", "Primitives", "Hashing", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "KVStoreTests", dependencies: ["KVStore", "Primitives", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+// Curves arrives with its issue.

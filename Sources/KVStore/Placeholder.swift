@@ -1,0 +1,1 @@
+// KVStore arrives with its issue.

@@ -1,0 +1,1 @@
+// Precompiles arrives with its issue.
