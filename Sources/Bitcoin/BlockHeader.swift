@@ -51,8 +51,9 @@ public struct BlockHeader: Hashable, Sendable {
 
     public static func decode(from r: inout ByteReader) throws(DecodeError) -> BlockHeader {
         let version = try r.readInt32LE()
-        let prev = try r.readBytes32()
-        let merkle = try r.readBytes32()
+        // Four little-endian words per hash (Bytes32's layout), cheaper than a byte loop.
+        let prev = Bytes32(w0: try r.readUInt64LE(), w1: try r.readUInt64LE(), w2: try r.readUInt64LE(), w3: try r.readUInt64LE())
+        let merkle = Bytes32(w0: try r.readUInt64LE(), w1: try r.readUInt64LE(), w2: try r.readUInt64LE(), w3: try r.readUInt64LE())
         let time = try r.readUInt32LE()
         let bits = try r.readUInt32LE()
         let nonce = try r.readUInt32LE()
@@ -75,7 +76,30 @@ public struct BlockHeader: Hashable, Sendable {
     // MARK: Derived values
 
     /// SHA256d of the 80-byte serialization (the block hash, internal order).
-    public func computeHash() -> BlockHash { SHA256Hash.double(serialized()) }
+    public func computeHash() -> BlockHash {
+        #if _endian(little)
+        // Serializes into an 80-byte stack buffer and hashes twice without heap allocation.
+        // Bytes32's four little-endian words have the wire byte order in memory on little-endian hosts.
+        return withUnsafeTemporaryAllocation(byteCount: BlockHeader.size, alignment: 8) { raw -> BlockHash in
+            raw.storeBytes(of: version.littleEndian, toByteOffset: 0, as: Int32.self)
+            raw.storeBytes(of: prevBlock.w0, toByteOffset: 4, as: UInt64.self)
+            raw.storeBytes(of: prevBlock.w1, toByteOffset: 12, as: UInt64.self)
+            raw.storeBytes(of: prevBlock.w2, toByteOffset: 20, as: UInt64.self)
+            raw.storeBytes(of: prevBlock.w3, toByteOffset: 28, as: UInt64.self)
+            raw.storeBytes(of: merkleRoot.w0, toByteOffset: 36, as: UInt64.self)
+            raw.storeBytes(of: merkleRoot.w1, toByteOffset: 44, as: UInt64.self)
+            raw.storeBytes(of: merkleRoot.w2, toByteOffset: 52, as: UInt64.self)
+            raw.storeBytes(of: merkleRoot.w3, toByteOffset: 60, as: UInt64.self)
+            raw.storeBytes(of: time, toByteOffset: 68, as: UInt32.self)
+            raw.storeBytes(of: bits, toByteOffset: 72, as: UInt32.self)
+            raw.storeBytes(of: nonce, toByteOffset: 76, as: UInt32.self)
+            let first = SHA256Hash.hash(UnsafeRawBufferPointer(raw))
+            return withUnsafeBytes(of: first) { SHA256Hash.hash($0) }
+        }
+        #else
+        return SHA256Hash.double(serialized())
+        #endif
+    }
 
     /// The target decoded from `bits` with Bitcoin Core's `SetCompact` semantics.
     public var compactTarget: CompactTarget { CompactTarget(bits: bits) }
