@@ -139,6 +139,25 @@ public enum BlockValidation {
         return [UInt8(bytes.count)] + bytes
     }
 
+    /// The height a BIP34 coinbase claims: the number its scriptSig starts with (OP_0, OP_1...OP_16, or
+    /// a minimal push of 1...5 bytes, non-negative). Nil for version-1 blocks or when no such number is
+    /// there. Only meaningful from the network's BIP34 height on; tools use it to place a lone block.
+    public static func coinbaseHeight(_ block: Block) -> Int? {
+        guard block.header.version >= 2, let sig = block.transactions.first?.inputs.first?.scriptSig, let op = sig.first else {
+            return nil
+        }
+        if op == 0 { return 0 }
+        if op >= 0x51 && op <= 0x60 { return Int(op - 0x50) }
+        guard op >= 1, op <= 5, sig.count > Int(op) else { return nil }
+        let n = Int(op)
+        if sig[n] & 0x80 != 0 { return nil }  // negative
+        var v = 0
+        for i in 0..<n { v |= Int(sig[1 + i]) << (8 * i) }
+        // Must be the minimal encoding, as `bip34Prefix` would produce it.
+        guard bip34Prefix(height: v) == Array(sig.prefix(n + 1)) else { return nil }
+        return v
+    }
+
     /// Core's `ContextualCheckBlock`: every transaction final (lock time against the parent's median
     /// time past once CSV/BIP113 is active, else the block time), the BIP34 height prefix in the
     /// coinbase, the witness commitment (BIP141) and the block weight.

@@ -80,26 +80,12 @@ struct VerifyBlock: AsyncParsableCommand {
         }
     }
 
-    /// BIP34 height from the coinbase scriptSig, when the block's version claims BIP34 (≥ 2).
-    static func coinbaseHeight(_ block: Block) -> Int? {
-        guard block.header.version >= 2, let sig = block.transactions.first?.inputs.first?.scriptSig, let op = sig.first else {
-            return nil
-        }
-        if op == 0 { return 0 }
-        if op >= 0x51 && op <= 0x60 { return Int(op - 0x50) }
-        guard op >= 1, op <= 5, sig.count > Int(op) else { return nil }
-        var v = 0
-        for i in 0..<Int(op) { v |= Int(sig[1 + i]) << (8 * i) }
-        if sig[Int(op)] & 0x80 != 0 { return nil }  // negative
-        return v
-    }
-
     func check(_ fb: FileBlock, file: String, params: ChainParams, explicitHeight: Int?) async -> Bool {
         let block = fb.block
         let hash = block.computeHash()
         print("block \(hash.displayHex)  (\(file) @ \(fb.position))")
         print("  txs: \(block.transactions.count), size: \(fb.raw.count), weight: \(block.computeWeight())")
-        let h = explicitHeight ?? Self.coinbaseHeight(block)
+        let h = explicitHeight ?? BlockValidation.coinbaseHeight(block)
         print("  height: \(h.map(String.init) ?? "unknown")\(explicitHeight != nil ? " (--height)" : h != nil ? " (BIP34 coinbase)" : "")")
         let (root, mutated) = block.computeMerkleRoot()
         if root != block.header.merkleRoot {

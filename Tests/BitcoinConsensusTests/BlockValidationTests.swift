@@ -51,6 +51,8 @@ let fixtureHeights: [(String, Int)] = [
             let p = BlockValidation.bip34Prefix(height: height)
             #expect(Array(block.transactions[0].inputs[0].scriptSig.prefix(p.count)) == p)
         }
+        // The coinbase names the height from version 2 (BIP34) on; 227836 predates enforcement but has it.
+        if block.header.version >= 2 { #expect(BlockValidation.coinbaseHeight(block) == height) }
         // Wrong height → bad-cb-height once BIP34 is active.
         if height >= ChainParams.mainnet.bip34Height {
             #expect(reason { try BlockValidation.contextualCheckBlock(block, height: height + 1, parentMedianTimePast: mtp, params: .mainnet) } == "bad-cb-height")
@@ -157,6 +159,24 @@ let fixtureHeights: [(String, Int)] = [
         #expect(reason { try BlockValidation.contextualCheckBlock(pre, height: 481_815, parentMedianTimePast: m2, params: .mainnet) } == nil)
         // MTP is required from CSV on.
         #expect(reason { try BlockValidation.contextualCheckBlock(pre, height: 481_815, parentMedianTimePast: nil, params: .mainnet) } == "missing-context")
+    }
+
+    @Test func coinbaseHeightDecoding() throws {
+        var b = try loadBlock("block227836.dat")
+        for h in [0, 1, 16, 17, 127, 128, 255, 256, 32_767, 32_768, 8_388_607, 8_388_608, 2_147_483_647] {
+            b.transactions[0].inputs[0].scriptSig = BlockValidation.bip34Prefix(height: h) + [0xaa, 0xbb]
+            #expect(BlockValidation.coinbaseHeight(b) == h, "height \(h)")
+        }
+        // Non-minimal, negative, truncated, version 1.
+        b.transactions[0].inputs[0].scriptSig = [0x02, 0x05, 0x00]
+        #expect(BlockValidation.coinbaseHeight(b) == nil)
+        b.transactions[0].inputs[0].scriptSig = [0x01, 0x85]
+        #expect(BlockValidation.coinbaseHeight(b) == nil)
+        b.transactions[0].inputs[0].scriptSig = [0x03, 0x01]
+        #expect(BlockValidation.coinbaseHeight(b) == nil)
+        b.header.version = 1
+        b.transactions[0].inputs[0].scriptSig = [0x51]
+        #expect(BlockValidation.coinbaseHeight(b) == nil)
     }
 
     @Test func bip34Prefixes() {
