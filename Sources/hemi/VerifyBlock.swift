@@ -31,20 +31,21 @@ struct VerifyBlock: AsyncParsableCommand {
 
             Per block it prints the hash, transaction count, merkle-root result (including CVE-2012-2459 \
             mutation), the BIP141 witness-commitment result, and runs Bitcoin Core's CheckBlock (proof of \
-            work against --network, size, coinbase, CheckTransaction, legacy sigops). The height comes from \
-            the BIP34 coinbase prefix when present, or --height for the first block.
+            work against --network, size, coinbase, CheckTransaction, legacy sigops). The height is --height \
+            for the first block, else the parent's height + 1 when the parent came earlier in the files (or is \
+            genesis), else the BIP34 coinbase prefix.
 
             With --prevouts JSON (an array of {txid (display order), vout, value, scriptPubKey, height, \
             coinbase}) the block is connected: inputs exist, coinbase maturity, value ranges, fees, subsidy, \
             sigop cost, and every input's scripts. Script verification needs the interpreter, which is not \
             built in yet: the tool then reports it unavailable and exits non-zero.
 
-            Exits 1 on the first failure, with the reason.
+            Every block is checked; exits 1 if any failed, after printing each failure's reason.
             """
     )
 
-    @Option(name: .long, help: "Network: mainnet, testnet3, testnet4, signet, regtest.")
-    var network: Network = .mainnet
+    @Option(name: .long, help: "The network whose consensus rules apply.")
+    var network = NetworkOption(.mainnet)
 
     @Option(name: .long, help: "Previous outputs the block spends (JSON), to connect the block.")
     var prevouts: String?
@@ -56,9 +57,11 @@ struct VerifyBlock: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let params = ChainParams.forNetwork(network)
+        let params = network.params
         var failures = 0
         var index = 0
+        // Heights of blocks seen so far, to place children (genesis is known).
+        var heights: [BlockHash: Int] = [params.genesisHash: 0]
         for file in files {
             let blocks: [FileBlock]
             do {
@@ -69,7 +72,12 @@ struct VerifyBlock: AsyncParsableCommand {
                 continue
             }
             for fb in blocks {
-                let ok = await check(fb, file: file, params: params, explicitHeight: index == 0 ? height : nil)
+                let hash = fb.block.computeHash()
+                let placed: Int? =
+                    (index == 0 ? height : nil) ?? heights[hash]
+                    ?? heights[fb.block.header.prevBlock].map { $0 + 1 } ?? BlockValidation.coinbaseHeight(fb.block)
+                if let placed { heights[hash] = placed }
+                let ok = await check(fb, file: file, params: params, height: placed, source: index == 0 && height != nil ? "--height" : nil)
                 if !ok { failures += 1 }
                 index += 1
             }
@@ -80,13 +88,12 @@ struct VerifyBlock: AsyncParsableCommand {
         }
     }
 
-    func check(_ fb: FileBlock, file: String, params: ChainParams, explicitHeight: Int?) async -> Bool {
+    func check(_ fb: FileBlock, file: String, params: ChainParams, height h: Int?, source: String?) async -> Bool {
         let block = fb.block
         let hash = block.computeHash()
         print("block \(hash.displayHex)  (\(file) @ \(fb.position))")
         print("  txs: \(block.transactions.count), size: \(fb.raw.count), weight: \(block.computeWeight())")
-        let h = explicitHeight ?? BlockValidation.coinbaseHeight(block)
-        print("  height: \(h.map(String.init) ?? "unknown")\(explicitHeight != nil ? " (--height)" : h != nil ? " (BIP34 coinbase)" : "")")
+        print("  height: \(h.map(String.init) ?? "unknown")\(source.map { " (\($0))" } ?? "")")
         let (root, mutated) = block.computeMerkleRoot()
         if root != block.header.merkleRoot {
             print("  merkle: MISMATCH (computed \(root.displayHex))")

@@ -26,8 +26,8 @@ struct VerifyHeaders: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Network: mainnet, testnet3, testnet4, signet, regtest.")
-    var network: Network = .mainnet
+    @Option(name: .long, help: "The network whose consensus rules apply.")
+    var network = NetworkOption(.mainnet)
 
     @Option(name: .long, help: "Height of the first header, which is then trusted as the anchor.")
     var startHeight: Int?
@@ -42,7 +42,7 @@ struct VerifyHeaders: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        let params = ChainParams.forNetwork(network)
+        let params = network.params
         let bytes = try readFile(file)
         var best: Double = .infinity
         var verifier: HeaderChainVerifier? = nil
@@ -55,7 +55,7 @@ struct VerifyHeaders: AsyncParsableCommand {
         }
         guard let verifier else { throw ExitCode(2) }
         let secs = best
-        print("network: \(network.rawValue)")
+        print("network: \(network.description)")
         print("headers: \(count) (verified \(verifier.appendedCount) after the \(startHeight == nil ? "genesis" : "trusted") anchor)")
         print("tip: \(verifier.tipHash.displayHex) (height \(verifier.tipHeight))")
         print("chainwork: \(verifier.chainWork.hexString) (\(verifier.chainWork))")
