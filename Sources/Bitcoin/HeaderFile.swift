@@ -24,7 +24,8 @@ public enum HeaderFileError: Error, Equatable, Sendable, CustomStringConvertible
 /// little-endian count (as `mainnet_1_32260.bin`), or text with one 160-digit hex header per line.
 public enum HeaderFile {
     public static func parse(_ bytes: [UInt8]) throws(HeaderFileError) -> [BlockHeader] {
-        if BlockFile.isHexText(bytes) { return try parseHex(bytes) }
+        // Text if the start looks like hex; parseHex then checks every character.
+        if BlockFile.isHexText(Array(bytes.prefix(2 * BlockHeader.size + 2))) { return try parseHex(bytes) }
         var start = 0
         if bytes.count % BlockHeader.size == 0 {
             start = 0
@@ -51,17 +52,42 @@ public enum HeaderFile {
 
     static func parseHex(_ bytes: [UInt8]) throws(HeaderFileError) -> [BlockHeader] {
         var out: [BlockHeader] = []
+        out.reserveCapacity(bytes.count / (2 * BlockHeader.size + 1))
+        var raw = [UInt8](repeating: 0, count: BlockHeader.size)
         var lineNo = 0
-        for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
+        var i = 0
+        let n = bytes.count
+        while i < n {
             lineNo += 1
-            let t = line.filter { $0 != 0x0d && $0 != 0x20 && $0 != 0x09 }
-            if t.isEmpty { continue }
-            guard t.count == 2 * BlockHeader.size, let raw = Hex.decode(String(decoding: t, as: UTF8.self)),
-                let h = try? BlockHeader(bytes: raw)
-            else { throw .badLine(lineNo) }
+            var end = i
+            while end < n && bytes[end] != 0x0a { end += 1 }
+            // Trim surrounding whitespace (spaces, tabs, CR).
+            var a = i, b = end
+            while a < b && isSpace(bytes[a]) { a += 1 }
+            while b > a && isSpace(bytes[b - 1]) { b -= 1 }
+            i = end + 1
+            if a == b { continue }
+            guard b - a == 2 * BlockHeader.size else { throw .badLine(lineNo) }
+            for k in 0..<BlockHeader.size {
+                guard let hi = nibble(bytes[a + 2 * k]), let lo = nibble(bytes[a + 2 * k + 1]) else { throw .badLine(lineNo) }
+                raw[k] = hi << 4 | lo
+            }
+            var r = ByteReader(raw)
+            guard let h = try? BlockHeader.decode(from: &r) else { throw .badLine(lineNo) }
             out.append(h)
         }
         if out.isEmpty { throw .empty }
         return out
+    }
+
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0d }
+
+    @inline(__always) static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c &- 0x30
+        case 0x61...0x66: return c &- 0x61 &+ 10
+        case 0x41...0x46: return c &- 0x41 &+ 10
+        default: return nil
+        }
     }
 }

@@ -79,6 +79,9 @@ public struct HeaderChainVerifier: Sendable {
     /// Times and bits from `baseHeight` to the tip.
     private var times: [UInt32] = []
     private var bitsList: [UInt32] = []
+    /// Per entry: the testnet min-difficulty walk-back result from it, or -1 when it would reach below
+    /// a trusted anchor. Makes the walk-back O(1).
+    private var walkBack: [Int64] = []
     public private(set) var tipHash: BlockHash
     /// Work of every header from the anchor to the tip, the anchor included (Core's `nChainWork`
     /// when the anchor is genesis).
@@ -115,6 +118,8 @@ public struct HeaderChainVerifier: Sendable {
         }
         times = [header.time]
         bitsList = [header.bits]
+        let interval = params.difficultyAdjustmentInterval
+        walkBack = [baseHeight == 0 || baseHeight % interval == 0 || header.bits != powLimitBits ? Int64(header.bits) : -1]
         chainWork = header.computeWork()
     }
 
@@ -130,16 +135,23 @@ public struct HeaderChainVerifier: Sendable {
     public mutating func reserveCapacity(_ n: Int) {
         times.reserveCapacity(times.count + n)
         bitsList.reserveCapacity(bitsList.count + n)
+        walkBack.reserveCapacity(walkBack.count + n)
     }
 
     struct Ancestors: AncestorProvider {
         let base: Int
         let times: [UInt32]
         let bits: [UInt32]
+        let walkBack: [Int64]
         func ancestor(atHeight h: Int) -> ChainEntry? {
             let i = h - base
             guard i >= 0, i < times.count else { return nil }
             return ChainEntry(height: h, time: times[i], bits: bits[i])
+        }
+        func minDifficultyWalkBack(from last: ChainEntry, interval: Int, limitBits: UInt32) -> UInt32? {
+            let i = last.height - base
+            guard i >= 0, i < walkBack.count, walkBack[i] >= 0 else { return nil }
+            return UInt32(truncatingIfNeeded: walkBack[i])
         }
     }
 
@@ -167,7 +179,7 @@ public struct HeaderChainVerifier: Sendable {
         // The ancestor view shares the arrays' storage; it is scoped so that no copy is alive when the
         // arrays grow below (which would otherwise copy them on every append).
         let (expectedBits, mtpValue): (UInt32?, Int64?) = {
-            let view = Ancestors(base: baseHeight, times: times, bits: bitsList)
+            let view = Ancestors(base: baseHeight, times: times, bits: bitsList, walkBack: walkBack)
             return (
                 ProofOfWork.nextWorkRequired(last: last, newTime: header.time, params: params, ancestors: view),
                 ProofOfWork.medianTimePast(last: last, ancestors: view)
@@ -201,6 +213,12 @@ public struct HeaderChainVerifier: Sendable {
         if let minVersion = HeaderChainVerifier.minimumVersion(height: height, params: params), header.version < minVersion {
             throw fail(.badVersion, "version 0x\(hex32(UInt32(bitPattern: header.version))) < \(minVersion) at height \(height)")
         }
+        let interval = params.difficultyAdjustmentInterval
+        if height % interval == 0 || header.bits != powLimitBits {
+            walkBack.append(Int64(header.bits))
+        } else {
+            walkBack.append(walkBack[walkBack.count - 1])
+        }
         times.append(header.time)
         bitsList.append(header.bits)
         tipHash = hash
@@ -231,12 +249,12 @@ public struct HeaderChainVerifier: Sendable {
 
     /// The entry at `height`, if it is between the anchor and the tip.
     public func entry(atHeight h: Int) -> ChainEntry? {
-        Ancestors(base: baseHeight, times: times, bits: bitsList).ancestor(atHeight: h)
+        Ancestors(base: baseHeight, times: times, bits: bitsList, walkBack: walkBack).ancestor(atHeight: h)
     }
 
     /// Median time past of the tip, if enough ancestors are known.
     public func tipMedianTimePast() -> Int64? {
-        ProofOfWork.medianTimePast(last: tip, ancestors: Ancestors(base: baseHeight, times: times, bits: bitsList))
+        ProofOfWork.medianTimePast(last: tip, ancestors: Ancestors(base: baseHeight, times: times, bits: bitsList, walkBack: walkBack))
     }
 }
 

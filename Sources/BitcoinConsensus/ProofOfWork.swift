@@ -18,6 +18,22 @@ public struct ChainEntry: Hashable, Sendable {
 /// available (a verifier anchored at a trusted header knows nothing below it).
 public protocol AncestorProvider {
     func ancestor(atHeight height: Int) -> ChainEntry?
+
+    /// The testnet walk-back from `last`: the bits of the nearest block at or below `last` that is on a
+    /// retarget boundary, is genesis, or does not carry `limitBits`. Nil when it reaches a missing
+    /// ancestor. The default walks `ancestor(atHeight:)`; a chain store can answer in O(1).
+    func minDifficultyWalkBack(from last: ChainEntry, interval: Int, limitBits: UInt32) -> UInt32?
+}
+
+extension AncestorProvider {
+    public func minDifficultyWalkBack(from last: ChainEntry, interval: Int, limitBits: UInt32) -> UInt32? {
+        var e = last
+        while e.height > 0 && e.height % interval != 0 && e.bits == limitBits {
+            guard let p = ancestor(atHeight: e.height - 1) else { return nil }
+            e = p
+        }
+        return e.bits
+    }
 }
 
 /// Proof-of-work rules (Bitcoin Core `pow.cpp`).
@@ -69,12 +85,7 @@ public enum ProofOfWork {
         if (last.height + 1) % interval != 0 {
             if params.powAllowMinDifficultyBlocks {
                 if Int64(newTime) > Int64(last.time) + params.powTargetSpacing * 2 { return limitBits }
-                var e = last
-                while e.height > 0 && e.height % interval != 0 && e.bits == limitBits {
-                    guard let p = ancestors.ancestor(atHeight: e.height - 1) else { return nil }
-                    e = p
-                }
-                return e.bits
+                return ancestors.minDifficultyWalkBack(from: last, interval: interval, limitBits: limitBits)
             }
             return last.bits
         }

@@ -286,6 +286,41 @@ func mainnetByHeight() -> [BlockHeader] { [ChainParams.mainnet.genesis.header] +
     }
 }
 
+/// Ancestors from a plain array, using the protocol's default (looping) walk-back.
+struct ArrayAncestors: AncestorProvider {
+    let headers: [BlockHeader]
+    func ancestor(atHeight h: Int) -> ChainEntry? {
+        guard h >= 0, h < headers.count else { return nil }
+        return ChainEntry(height: h, time: headers[h].time, bits: headers[h].bits)
+    }
+}
+
+@Suite struct WalkBackTests {
+    /// The verifier's O(1) walk-back agrees with the plain loop at every testnet3 height, for both a
+    /// quick and a 20-minute-late successor.
+    @Test func cachedWalkBackMatchesLoop() throws {
+        try requireData()
+        let hs = Headers.testnet3
+        let plain = ArrayAncestors(headers: hs)
+        var v = try HeaderChainVerifier(params: .testnet3, options: .init(now: testNow))
+        for h in 1..<hs.count {
+            let last = ChainEntry(height: h - 1, time: hs[h - 1].time, bits: hs[h - 1].bits)
+            for dt: UInt32 in [1, 1201] {
+                let expected = ProofOfWork.nextWorkRequired(last: last, newTime: last.time + dt, params: .testnet3, ancestors: plain)
+                var probe = hs[h]
+                probe.time = last.time + dt
+                let e = try #require(expected)
+                // The verifier reports bad-diffbits exactly when the loop says the bits are wrong.
+                var c = HeaderChainVerifier.resuming(v, checkProofOfWork: false)
+                var rule: HeaderRule?
+                do throws(HeaderValidationError) { try c.append(probe) } catch { rule = error.rule }
+                #expect((rule == .badDiffBits) == (e != probe.bits), "height \(h) dt \(dt)")
+            }
+            try v.append(hs[h])
+        }
+    }
+}
+
 // MARK: Synthetic chains (regtest mining is cheap; testnet4 without PoW)
 
 /// Mines a regtest header (the target admits about half of all hashes).
