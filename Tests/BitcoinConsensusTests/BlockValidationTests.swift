@@ -356,3 +356,62 @@ struct CountingChecker: InputScriptChecker {
         }
     }
 }
+
+// MARK: BIP68 sequence locks (regtest: CSV active from height 1)
+
+@Suite struct SequenceLockTests {
+    static let height = 1000
+    static let coinHeight = 990
+    static let prev = OutPoint(txid: Bytes32(w0: 7, w1: 0, w2: 0, w3: 0), vout: 0)
+    static let view: [OutPoint: Coin] = [prev: Coin(output: TxOut(value: 10_000, scriptPubKey: [0x51]), height: coinHeight, isCoinbase: false)]
+
+    /// MTP of height h: 1,000,000 + 600·h.
+    static let mtp: @Sendable (Int) -> Int64? = { h in 1_000_000 + 600 * Int64(h) }
+
+    func block(sequence: UInt32, version: Int32 = 2) -> Block {
+        let coinbase = Transaction(
+            version: 1, inputs: [TxIn(prevout: .null, scriptSig: BlockValidation.bip34Prefix(height: Self.height) + [0])],
+            outputs: [TxOut(value: 1, scriptPubKey: [0x51])])
+        let spend = Transaction(
+            version: version, inputs: [TxIn(prevout: Self.prev, scriptSig: [], sequence: sequence)],
+            outputs: [TxOut(value: 9_000, scriptPubKey: [0x51])])
+        let header = BlockHeader(version: 4, prevBlock: .zero, merkleRoot: .zero, time: 0, bits: 0x207f_ffff, nonce: 0)
+        return Block(header: header, transactions: [coinbase, spend])
+    }
+
+    func connect(_ b: Block) async -> String? {
+        let ctx = ConnectContext(height: Self.height, params: .regtest, medianTimePast: Self.mtp)
+        do throws(BlockValidationError) {
+            let r = try await BlockConnector.connect(b, view: Self.view, context: ctx, checker: NoScriptChecker())
+            #expect(r.fees == 1_000)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
+    @Test func heightLocks() async {
+        // Coin at 990, block at 1000: a relative lock of 10 blocks is met (990 + 10 - 1 < 1000)...
+        #expect(await connect(block(sequence: 10)) == nil)
+        // ...11 is not.
+        #expect(await connect(block(sequence: 11)) == "bad-txns-nonfinal")
+        // Disabled locks, and version 1 transactions, ignore the sequence.
+        #expect(await connect(block(sequence: 11 | TxIn.sequenceDisableFlag)) == nil)
+        #expect(await connect(block(sequence: 11, version: 1)) == nil)
+    }
+
+    @Test func timeLocks() async {
+        // Coin's reference: MTP(989) = 1,593,400; parent MTP(999) = 1,599,400 (6,000 s later).
+        // 11 units of 512 s = 5,632 s: met; 12 units = 6,144 s: not met.
+        #expect(await connect(block(sequence: TxIn.sequenceTypeFlag | 11)) == nil)
+        #expect(await connect(block(sequence: TxIn.sequenceTypeFlag | 12)) == "bad-txns-nonfinal")
+        // Without MTP context a time lock cannot be evaluated.
+        let ctx = ConnectContext(height: Self.height, params: .regtest)
+        do throws(BlockValidationError) {
+            _ = try await BlockConnector.connect(block(sequence: TxIn.sequenceTypeFlag | 1), view: Self.view, context: ctx, checker: NoScriptChecker())
+            Issue.record("accepted")
+        } catch {
+            #expect(error.reason == "missing-context")
+        }
+    }
+}
