@@ -11,6 +11,12 @@ Part A (mainnet, >= 1,000 cases by default): real headers 1..3000 of mainnet_1_3
   - random bit flips (1-3 bits) in a random field (version, prev hash, merkle root, time, bits,
     nonce) of a random header h: the chain fed to both sides is headers 1..h-1 + the mutated h;
   - "drop": header h left out (h+1 follows h-1); "swap": h+1 before h.
+Part T (testnet3, default 200 cases): testnet3_0_9999.txt (min-difficulty blocks, the 20-minute
+  rule and its walk-back) must be accepted whole by both sides; then the same mutation kinds as part A
+  over heights 1..9998.
+Genesis: for each of the five networks, a header naming our genesis hash as parent must fail the
+  kernel's proof-of-work check (INVALID_HEADER), not MISSING_PREV — so the kernel knows our genesis
+  hash — and our tool must report the same height and class.
 Part B (regtest, re-mined): a 240-header regtest chain mined here (the regtest target admits about
   half of all hashes), with mutations that keep the proof of work valid by re-mining the nonce:
   version 1..3 (bad-version), other bits (bad-diffbits), time at/below the median time past
@@ -134,11 +140,11 @@ def flip_bits(raw: bytes, rng: random.Random):
     return bytes(b), f"flip {flips} bit(s) in {name}"
 
 
-def mainnet_cases(headers, n, rng):
+def mainnet_cases(headers, n, rng, max_height=3000):
     """(h, sequence starting at height h, description); the real prefix is 1..h-1."""
     cases = []
     while len(cases) < n:
-        h = rng.randint(1, 3000)
+        h = rng.randint(1, max_height)
         kind = rng.random()
         if kind < 0.85:
             raw, desc = flip_bits(headers[h - 1], rng)
@@ -170,6 +176,14 @@ def target_of(bits):
 
 
 REGTEST_LIMIT = (1 << 255) - 1
+
+GENESIS = [
+    ("mainnet", pbk.ChainType.MAINNET, "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"),
+    ("testnet3", pbk.ChainType.TESTNET, "000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943"),
+    ("testnet4", pbk.ChainType.TESTNET_4, "00000000da84f2bafbbc53dee25a72ae507ff4914b867c565be350b0da8bf043"),
+    ("signet", pbk.ChainType.SIGNET, "00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6"),
+    ("regtest", pbk.ChainType.REGTEST, "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206"),
+]
 
 
 def mine(raw: bytes, tries=4096) -> bytes:
@@ -234,6 +248,7 @@ def main():
     ap.add_argument("hemi")
     ap.add_argument("--mainnet-cases", type=int, default=1000)
     ap.add_argument("--regtest-cases", type=int, default=300)
+    ap.add_argument("--testnet3-cases", type=int, default=200)
     ap.add_argument("--seed", type=int, default=int(time.time()))
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -273,6 +288,34 @@ def main():
 
         compare(kern, "mainnet", headers, mainnet_cases(headers, args.mainnet_cases, rng))
         print(f"mainnet: {passed} passed, {failed} failed ({time.time() - started:.1f} s)")
+
+        # Genesis hashes: a child of our genesis with a failing proof of work.
+        for net, ctype, genesis_hex in GENESIS:
+            kg = Kernel(ctype, tmp)
+            child = struct.pack("<i", 4) + bytes.fromhex(genesis_hex)[::-1] + bytes(32) + struct.pack("<III", 1700000000, 0x1D00FFFF if net != "regtest" else 0x207FFFFF, 0)
+            child = bytes(child[:76]) + struct.pack("<I", 0)
+            if net == "regtest":  # make sure it fails PoW even at the regtest limit: bits 0x03000001 = target 1
+                child = child[:72] + struct.pack("<I", 0x03000001) + child[76:]
+            k = kg.run([child], 1)
+            o = run_hemi(args.hemi, net, [child], tmp)
+            o_cmp = None if o is None else (o[0], o[1])
+            key = f"genesis {net}: " + ("accepted" if o is None else o[2])
+            outcomes[key] = outcomes.get(key, 0) + 1
+            if k == o_cmp and k == (1, "INVALID_HEADER"):
+                passed += 1
+            else:
+                failed += 1
+                print(f"DISAGREE genesis {net}: kernel {k}, hemi {o}")
+
+        # testnet3.
+        tpath = os.path.join(testdata_root(), "bitcoin", "headers", "testnet3_0_9999.txt")
+        theaders = [bytes.fromhex(line.strip()) for line in open(tpath) if line.strip()][1:]  # drop genesis
+        tk = Kernel(pbk.ChainType.TESTNET, tmp)
+        if run_hemi(args.hemi, "testnet3", theaders, tmp) is not None:
+            raise SystemExit("hemi rejects the real testnet3 chain")
+        tk.load_real(theaders, len(theaders))  # the kernel must accept it whole too
+        tk = Kernel(pbk.ChainType.TESTNET, tmp)
+        compare(tk, "testnet3", theaders, mainnet_cases(theaders, args.testnet3_cases, rng, max_height=len(theaders) - 2))
 
         rk = Kernel(pbk.ChainType.REGTEST, tmp)
         chain, times = regtest_chain(240, rng)
