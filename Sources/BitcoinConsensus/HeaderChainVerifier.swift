@@ -47,13 +47,15 @@ public struct HeaderValidationError: Error, Hashable, Sendable, CustomStringConv
 public struct HeaderChainVerifier: Sendable {
     /// `MAX_FUTURE_BLOCK_TIME`: 2 hours.
     public static let maxFutureBlockTime: Int64 = 2 * 60 * 60
+    /// The largest anchor height (Core's block heights are `int`).
+    public static let maxHeight = Int(Int32.max) - 1
     /// BIP94 `MAX_TIMEWARP`: 600 seconds.
     public static let maxTimewarp: Int64 = 600
 
     public enum Anchor: Sendable {
         /// The network's genesis block at height 0.
         case genesis
-        /// A header trusted at `height`; its proof of work is still checked.
+        /// A header trusted at `height` (clamped to 0...`maxHeight`); its proof of work is still checked.
         case trusted(BlockHeader, height: Int)
     }
 
@@ -110,7 +112,8 @@ public struct HeaderChainVerifier: Sendable {
             tipHash = params.genesisHash
         case let .trusted(h, height):
             header = h
-            baseHeight = max(0, height)
+            // Core's heights are 32-bit; clamping keeps height arithmetic far from overflow.
+            baseHeight = min(max(0, height), HeaderChainVerifier.maxHeight)
             tipHash = h.computeHash()
         }
         if options.checkProofOfWork && !ProofOfWork.check(hash: tipHash, bits: header.bits, powLimit: params.powLimit) {

@@ -56,6 +56,12 @@ struct VerifyBlock: AsyncParsableCommand {
     @Argument(help: "Block files.")
     var files: [String]
 
+    func validate() throws {
+        if let h = height, h < 0 || h > HeaderChainVerifier.maxHeight {
+            throw ValidationError("--height must be in 0...\(HeaderChainVerifier.maxHeight)")
+        }
+    }
+
     func run() async throws {
         let params = network.params
         var failures = 0
@@ -75,7 +81,8 @@ struct VerifyBlock: AsyncParsableCommand {
                 let hash = fb.block.computeHash()
                 let placed: Int? =
                     (index == 0 ? height : nil) ?? heights[hash]
-                    ?? heights[fb.block.header.prevBlock].map { $0 + 1 } ?? BlockValidation.coinbaseHeight(fb.block)
+                    ?? heights[fb.block.header.prevBlock].map { min($0 + 1, HeaderChainVerifier.maxHeight) }
+                    ?? BlockValidation.coinbaseHeight(fb.block)
                 if let placed { heights[hash] = placed }
                 let ok = await check(fb, file: file, params: params, height: placed, source: index == 0 && height != nil ? "--height" : nil)
                 if !ok { failures += 1 }

@@ -82,8 +82,8 @@ struct VerifyHeaders: AsyncParsableCommand {
         var rest = headers[...]
         do {
             if let h = startHeight {
-                guard h >= 0, let first = rest.first else {
-                    printError("error: --start-height must be ≥ 0")
+                guard h >= 0, h <= HeaderChainVerifier.maxHeight, let first = rest.first else {
+                    printError("error: --start-height must be in 0...\(HeaderChainVerifier.maxHeight)")
                     throw ExitCode(2)
                 }
                 verifier = try HeaderChainVerifier(params: params, anchor: .trusted(first, height: h), options: options)
