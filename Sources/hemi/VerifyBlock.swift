@@ -11,6 +11,30 @@ enum ScriptVerificationHook {
     static func makeChecker() -> (any InputScriptChecker)? { nil }
 }
 
+/// Times of blocks seen in the files, to compute a parent's median time past when its 10 ancestors
+/// (or everything back to genesis) were seen too.
+struct BlockTimes {
+    var entries: [BlockHash: (parent: BlockHash, time: UInt32, height: Int?)] = [:]
+
+    mutating func add(hash: BlockHash, parent: BlockHash, time: UInt32, height: Int?) {
+        entries[hash] = (parent, time, height)
+    }
+
+    /// Core's `GetMedianTimePast` of block `hash`, if the needed ancestors are known.
+    func medianTimePast(of hash: BlockHash) -> Int64? {
+        var times: [Int64] = []
+        var cur = hash
+        while times.count < 11 {
+            guard let e = entries[cur] else { return nil }
+            times.append(Int64(e.time))
+            if e.height == 0 { break }
+            cur = e.parent
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+}
+
 /// One entry of a prevouts file (format of `bitcoin/blocks/block277647.prevouts.json`).
 struct PrevoutEntry: Decodable {
     let txid: String
@@ -68,6 +92,8 @@ struct VerifyBlock: AsyncParsableCommand {
         var index = 0
         // Heights of blocks seen so far, to place children (genesis is known).
         var heights: [BlockHash: Int] = [params.genesisHash: 0]
+        var tree = BlockTimes()
+        tree.add(hash: params.genesisHash, parent: .zero, time: params.genesis.header.time, height: 0)
         for file in files {
             let blocks: [FileBlock]
             do {
@@ -84,7 +110,10 @@ struct VerifyBlock: AsyncParsableCommand {
                     ?? heights[fb.block.header.prevBlock].map { min($0 + 1, HeaderChainVerifier.maxHeight) }
                     ?? BlockValidation.coinbaseHeight(fb.block)
                 if let placed { heights[hash] = placed }
-                let ok = await check(fb, file: file, params: params, height: placed, source: index == 0 && height != nil ? "--height" : nil)
+                tree.add(hash: hash, parent: fb.block.header.prevBlock, time: fb.block.header.time, height: placed)
+                let ok = await check(
+                    fb, file: file, params: params, height: placed, source: index == 0 && height != nil ? "--height" : nil,
+                    parentMTP: tree.medianTimePast(of: fb.block.header.prevBlock))
                 if !ok { failures += 1 }
                 index += 1
             }
@@ -95,7 +124,7 @@ struct VerifyBlock: AsyncParsableCommand {
         }
     }
 
-    func check(_ fb: FileBlock, file: String, params: ChainParams, height h: Int?, source: String?) async -> Bool {
+    func check(_ fb: FileBlock, file: String, params: ChainParams, height h: Int?, source: String?, parentMTP: Int64?) async -> Bool {
         let block = fb.block
         let hash = block.computeHash()
         print("block \(hash.displayHex)  (\(file) @ \(fb.position))")
@@ -122,10 +151,20 @@ struct VerifyBlock: AsyncParsableCommand {
         do {
             try BlockValidation.checkBlock(block, params: params)
             print("  CheckBlock: ok")
-            if let h, h >= params.bip34Height {
-                let prefix = BlockValidation.bip34Prefix(height: h)
-                let sig = block.transactions.first?.inputs.first?.scriptSig ?? []
-                guard Array(sig.prefix(prefix.count)) == prefix else { throw BlockValidationError("bad-cb-height", tx: 0) }
+            if let h {
+                do {
+                    try BlockValidation.contextualCheckBlock(block, height: h, parentMedianTimePast: parentMTP, params: params)
+                    print("  ContextualCheckBlock: ok")
+                } catch let e as BlockValidationError where e.reason == "missing-context" {
+                    // Finality needs the parent's median time past; the other contextual rules still apply.
+                    let prefix = BlockValidation.bip34Prefix(height: h)
+                    let sig = block.transactions.first?.inputs.first?.scriptSig ?? []
+                    if h >= params.bip34Height && Array(sig.prefix(prefix.count)) != prefix {
+                        print("  INVALID: \(BlockValidationError("bad-cb-height", tx: 0, detail: "block height mismatch in coinbase"))")
+                        return false
+                    }
+                    print("  ContextualCheckBlock: BIP34 height ok; lock-time finality not checked (parent median time past unknown)")
+                }
             }
         } catch {
             print("  INVALID: \(error)")
