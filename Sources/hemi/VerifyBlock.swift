@@ -155,7 +155,7 @@ struct VerifyBlock: AsyncParsableCommand {
                 do {
                     try BlockValidation.contextualCheckBlock(block, height: h, parentMedianTimePast: parentMTP, params: params)
                     print("  ContextualCheckBlock: ok")
-                } catch let e as BlockValidationError where e.reason == "missing-context" {
+                } catch where error.reason == "missing-context" {
                     // Finality needs the parent's median time past; the other contextual rules still apply.
                     let prefix = BlockValidation.bip34Prefix(height: h)
                     let sig = block.transactions.first?.inputs.first?.scriptSig ?? []
