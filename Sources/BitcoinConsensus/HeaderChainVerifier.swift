@@ -209,7 +209,9 @@ public struct HeaderChainVerifier: Sendable {
             }
         }
         // Future limit.
-        if let now = options.now, Int64(header.time) > now + options.maxFutureBlockTime {
+        if let now = options.now, case let (limit, false) = now.addingReportingOverflow(options.maxFutureBlockTime),
+            Int64(header.time) > limit
+        {
             throw fail(.timeTooNew, "time \(header.time) > now \(now) + \(options.maxFutureBlockTime)")
         }
         // Versions (BIP34/66/65).
