@@ -72,7 +72,8 @@ public struct ConnectContext: Sendable {
     /// Median time past of the block at a given height of the chain being extended (heights below the
     /// new block). Needed for BIP68 time locks once CSV is active; nil makes such locks an error.
     public var medianTimePast: (@Sendable (Int) -> Int64?)?
-    /// Number of concurrent script-check tasks.
+    /// Script checks run serially when 1; otherwise split into `parallelism × 4` chunks run as child
+    /// tasks (the global executor bounds real concurrency by the core count).
     public var parallelism: Int
 
     public init(height: Int, params: ChainParams, medianTimePast: (@Sendable (Int) -> Int64?)? = nil, parallelism: Int = 4) {
@@ -239,6 +240,16 @@ public enum BlockConnector {
         for (t, tx) in txs.enumerated() where !tx.isCoinbase {
             for i in 0..<tx.inputs.count { jobs.append((t, i)) }
         }
+        if parallelism <= 1 {
+            // Serial: same order, no tasks.
+            for (t, i) in jobs {
+                if let err = checker.check(tx: txs[t], inputIndex: i, spentOutputs: spent[t], flags: flags) {
+                    return BlockValidationError("mandatory-script-verify-flag-failed (\(err))", tx: t, input: i)
+                }
+            }
+            return nil
+        }
+        // A few chunks per task slot balance uneven inputs; the global executor runs them on all cores.
         let chunks = min(jobs.count, parallelism * 4)
         let per = (jobs.count + chunks - 1) / chunks
         let allJobs = jobs

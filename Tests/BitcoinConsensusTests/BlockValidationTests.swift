@@ -349,8 +349,12 @@ struct CountingChecker: InputScriptChecker {
         #expect(e2?.reason == "bad-txns-inputs-missingorspent" && e2?.txIndex == 6)
         // Script failure: the first failing input in block order is reported, whatever the scheduling.
         let bad = Set([block.transactions[40].computeTxID(), block.transactions[120].computeTxID()])
-        for _ in 0..<5 {
-            let e3 = await fail(block, view, checker: CountingChecker(failTxids: bad))
+        for p in [1, 2, 4, 8, 1000] {
+            let c = ConnectContext(height: 277_647, params: .mainnet, parallelism: p)
+            var e3: BlockValidationError?
+            do throws(BlockValidationError) {
+                _ = try await BlockConnector.connect(block, view: view, context: c, checker: CountingChecker(failTxids: bad))
+            } catch { e3 = error }
             #expect(e3?.txIndex == 40 && e3?.inputIndex == 0)
             #expect(e3?.reason.hasPrefix("mandatory-script-verify-flag-failed") == true)
         }
