@@ -24,8 +24,9 @@ public enum HeaderFileError: Error, Equatable, Sendable, CustomStringConvertible
 /// little-endian count (as `mainnet_1_32260.bin`), or text with one 160-digit hex header per line.
 public enum HeaderFile {
     public static func parse(_ bytes: [UInt8]) throws(HeaderFileError) -> [BlockHeader] {
-        // Text if the start looks like hex; parseHex then checks every character.
-        if BlockFile.isHexText(Array(bytes.prefix(2 * BlockHeader.size + 2))) { return try parseHex(bytes) }
+        // Text if the first 16 bytes look like hex (a binary header starts with version bytes such as
+        // 01 00 00 00, which are not hex digits); parseHex then checks every character.
+        if BlockFile.isHexText(Array(bytes.prefix(16))) { return try parseHex(bytes) }
         var start = 0
         if bytes.count % BlockHeader.size == 0 {
             start = 0

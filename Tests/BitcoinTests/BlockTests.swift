@@ -321,3 +321,31 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct HeaderFileTests {
+    @Test func formats() throws {
+        let g = ChainParams.mainnet.genesis.header
+        let raw = g.serialized()
+        #expect(raw.count == 80)
+        #expect(try BlockHeader(bytes: raw) == g)
+        // Raw, counted, hex with CRLF and blank lines.
+        #expect(try HeaderFile.parse(raw + raw).count == 2)
+        #expect(try HeaderFile.parse([2, 0, 0, 0] + raw + raw).count == 2)
+        #expect(throws: HeaderFileError.countMismatch(declared: 3, actual: 2)) { try HeaderFile.parse([3, 0, 0, 0] + raw + raw) }
+        #expect(throws: HeaderFileError.badLength(81)) { try HeaderFile.parse(raw + [0]) }
+        let text = Array((raw.hex + "\r\n\n  " + raw.hex.uppercased() + "  \n").utf8)
+        let hs = try HeaderFile.parse(text)
+        #expect(hs == [g, g])
+        #expect(throws: HeaderFileError.badLine(2)) { try HeaderFile.parse(Array((raw.hex + "\n" + raw.hex.dropLast(2) + "\n").utf8)) }
+        #expect(throws: HeaderFileError.badLine(1)) { try HeaderFile.parse(Array((String(raw.hex.dropLast(1)) + "g\n").utf8)) }
+        #expect(throws: HeaderFileError.empty) { try HeaderFile.parse([]) }
+        // The shared files.
+        let m = try HeaderFile.parse(try TestData.bytes("bitcoin/headers/mainnet_1_32260.bin"))
+        #expect(m.count == 32260 && m[0].prevBlock == ChainParams.mainnet.genesisHash)
+        let t = try HeaderFile.parse(try TestData.bytes("bitcoin/headers/testnet3_0_9999.txt"))
+        #expect(t.count == 10000 && t[0].computeHash() == ChainParams.testnet3.genesisHash)
+        // Headers 1...438 equal the blocks of mainnet_0_438.blkdat.
+        let blocks = try BlockFile.parse(try TestData.bytes("bitcoin/blocks/mainnet_0_438.blkdat"))
+        for h in 1...438 { #expect(blocks[h].block.header == m[h - 1]) }
+    }
+}
