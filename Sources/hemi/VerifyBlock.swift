@@ -11,6 +11,71 @@ enum ScriptVerificationHook {
     static func makeChecker() -> (any InputScriptChecker)? { nil }
 }
 
+/// `--connect` state: the header chain, block times by height and the UTXO set.
+struct ChainState {
+    let params: ChainParams
+    var headers: HeaderChainVerifier
+    var times: [UInt32]
+    var utxo: [OutPoint: Coin] = [:]
+    var scriptsSkipped = 0
+    var height: Int { headers.tipHeight }
+
+    init(params: ChainParams) throws {
+        self.params = params
+        headers = try HeaderChainVerifier(params: params, options: .init(now: unixNow()))
+        times = [params.genesis.header.time]
+    }
+
+    /// Core's `GetMedianTimePast` of the block at `height` on this chain.
+    static func mtp(_ times: [UInt32], _ height: Int) -> Int64? {
+        guard height >= 0, height < times.count else { return nil }
+        let window = times[max(0, height - 10)...height].map { Int64($0) }.sorted()
+        return window[window.count / 2]
+    }
+
+    /// Header rules, CheckBlock, ContextualCheckBlock, ConnectBlock; updates the state on success.
+    mutating func extend(_ fb: FileBlock, file: String, command: VerifyBlock) async -> Bool {
+        let block = fb.block
+        let hash = block.computeHash()
+        let h = height + 1
+        print("block \(hash.displayHex)  (\(file) @ \(fb.position))")
+        print("  height: \(h), txs: \(block.transactions.count), weight: \(block.computeWeight())")
+        do throws(HeaderValidationError) {
+            try headers.append(block.header, hash: hash)
+        } catch {
+            print("  INVALID: header: \(error.rule.rawValue): \(error.detail)")
+            return false
+        }
+        let parentMTP = ChainState.mtp(times, h - 1)
+        do throws(BlockValidationError) {
+            try BlockValidation.checkBlock(block, params: params)
+            try BlockValidation.contextualCheckBlock(block, height: h, parentMedianTimePast: parentMTP, params: params)
+        } catch {
+            print("  INVALID: \(error)")
+            return false
+        }
+        times.append(block.header.time)
+        let snapshot = times
+        let context = ConnectContext(height: h, params: params, medianTimePast: { ChainState.mtp(snapshot, $0) }, parallelism: 4)
+        do {
+            let r: ConnectedBlock
+            if let checker = ScriptVerificationHook.makeChecker() {
+                r = try await command.connect(block, view: utxo, context: context, checker: checker)
+            } else {
+                r = try await BlockConnector.connect(block, view: utxo, context: context, checker: NoScriptChecker())
+            }
+            for op in r.spent.keys { utxo[op] = nil }
+            for (op, coin) in r.created { utxo[op] = coin }
+            scriptsSkipped += r.scriptChecksSkipped
+            print("  ok (fees \(r.fees) sat, sigop cost \(r.sigOpsCost)\(r.scriptChecksSkipped > 0 ? ", \(r.scriptChecksSkipped) scripts not verified" : ""))")
+            return true
+        } catch {
+            print("  INVALID: \(error)")
+            return false
+        }
+    }
+}
+
 /// Times of blocks seen in the files, to compute a parent's median time past when its 10 ancestors
 /// (or everything back to genesis) were seen too.
 struct BlockTimes {
@@ -64,6 +129,12 @@ struct VerifyBlock: AsyncParsableCommand {
             sigop cost, and every input's scripts. Script verification needs the interpreter, which is not \
             built in yet: the tool then reports it unavailable and exits non-zero.
 
+            With --connect the files must hold one chain from genesis (genesis itself optional): each block's \
+            header is checked against the header rules (as verify-headers, now = the system clock), then \
+            CheckBlock, ContextualCheckBlock, and the block is connected to an in-memory UTXO set that starts \
+            empty (as Core's: genesis outputs are unspendable). Scripts are not verified until the interpreter \
+            lands (the count of unverified inputs is printed). Checking stops at the first invalid block.
+
             Every block is checked; exits 1 if any failed, after printing each failure's reason.
             """
     )
@@ -73,6 +144,9 @@ struct VerifyBlock: AsyncParsableCommand {
 
     @Option(name: .long, help: "Previous outputs the block spends (JSON), to connect the block.")
     var prevouts: String?
+
+    @Flag(name: .long, help: "Validate the files as one chain from genesis, connecting every block to a UTXO set.")
+    var connect = false
 
     @Option(name: .long, help: "Height of the (first) block when its coinbase does not say it.")
     var height: Int?
@@ -84,6 +158,9 @@ struct VerifyBlock: AsyncParsableCommand {
         if let h = height, h < 0 || h > HeaderChainVerifier.maxHeight {
             throw ValidationError("--height must be in 0...\(HeaderChainVerifier.maxHeight)")
         }
+        if connect && (prevouts != nil || height != nil) {
+            throw ValidationError("--connect starts at genesis; it takes neither --prevouts nor --height")
+        }
     }
 
     func run() async throws {
@@ -94,7 +171,8 @@ struct VerifyBlock: AsyncParsableCommand {
         var heights: [BlockHash: Int] = [params.genesisHash: 0]
         var tree = BlockTimes()
         tree.add(hash: params.genesisHash, parent: .zero, time: params.genesis.header.time, height: 0)
-        for file in files {
+        var chain = connect ? try ChainState(params: params) : nil
+        fileLoop: for file in files {
             let blocks: [FileBlock]
             do {
                 blocks = try BlockFile.parse(try readFile(file, limit: 1 << 30))
@@ -111,12 +189,33 @@ struct VerifyBlock: AsyncParsableCommand {
                     ?? BlockValidation.coinbaseHeight(fb.block)
                 if let placed { heights[hash] = placed }
                 tree.add(hash: hash, parent: fb.block.header.prevBlock, time: fb.block.header.time, height: placed)
+                if var c = chain {
+                    chain = nil
+                    if hash == params.genesisHash && c.height == 0 {
+                        print("block \(hash.displayHex)  (genesis)")
+                        chain = c
+                        index += 1
+                        continue
+                    }
+                    let ok = await c.extend(fb, file: file, command: self)
+                    if !ok {
+                        failures += 1
+                        break fileLoop
+                    }
+                    chain = c
+                    index += 1
+                    continue
+                }
                 let ok = await check(
                     fb, file: file, params: params, height: placed, source: index == 0 && height != nil ? "--height" : nil,
                     parentMTP: tree.medianTimePast(of: fb.block.header.prevBlock))
                 if !ok { failures += 1 }
                 index += 1
             }
+        }
+        if let c = chain {
+            print("chain: tip \(c.headers.tipHash.displayHex) at height \(c.height), \(c.utxo.count) unspent outputs" +
+                (c.scriptsSkipped > 0 ? ", \(c.scriptsSkipped) inputs' scripts not verified (no interpreter yet)" : ""))
         }
         if failures > 0 {
             printError("\(failures) block(s) failed")

@@ -26,6 +26,8 @@ check "reorg set" 0 "height: 5" "$HEMI" btc verify-block "$T"/blocks/reorg_blk_0
 check "prevouts (no interpreter yet)" 1 "scripts: UNAVAILABLE" "$HEMI" btc verify-block --prevouts "$T/blocks/block277647.prevouts.json" "$T/blocks/block277647.dat"
 head -c 5000 "$T/blocks/block169482.dat" > "$tmp/trunc.dat"
 check "truncated block" 1 "INVALID" "$HEMI" btc verify-block "$tmp/trunc.dat"
+check "connect 0..438" 0 "at height 438, 443 unspent outputs" "$HEMI" btc verify-block --connect "$T/blocks/mainnet_0_438.blkdat"
+check "reorg set under mainnet maturity" 1 "premature-spend-of-coinbase" "$HEMI" btc verify-block --connect "$T/blocks/reorg_blk_0_to_4.blkdat"
 check "help" 0 "verify-headers" "$HEMI" btc --help
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
