@@ -19,7 +19,9 @@ public enum BlockLimits {
 
 /// A block: header and transactions.
 public struct Block: Hashable, Sendable {
+    /// The 80-byte header.
     public var header: BlockHeader
+    /// The transactions; the first must be the coinbase.
     public var transactions: [Transaction]
 
     public init(header: BlockHeader, transactions: [Transaction]) {
@@ -30,6 +32,7 @@ public struct Block: Hashable, Sendable {
     /// The block hash (SHA256d of the header).
     public func computeHash() -> BlockHash { header.computeHash() }
 
+    /// Appends the serialization: header, CompactSize count, transactions (BIP144 form unless `witness: false`).
     public func encode(into w: inout ByteWriter, witness: Bool = true) {
         header.encode(into: &w)
         w.writeCompactSize(transactions.count)
@@ -73,6 +76,7 @@ public struct FileBlock: Sendable {
     public let magic: UInt32?
     /// The exact bytes the block was decoded from.
     public let raw: [UInt8]
+    /// The decoded block.
     public let block: Block
 }
 

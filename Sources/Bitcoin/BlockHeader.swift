@@ -13,13 +13,17 @@ public struct BlockHeader: Hashable, Sendable {
     /// Serialized size of every header.
     public static let size = 80
 
+    /// Block version (BIP9 version bits from 0x20000000; BIP34/66/65 set minimums).
     public var version: Int32
+    /// Hash of the parent block (internal order).
     public var prevBlock: BlockHash
+    /// Merkle root of the block's txids.
     public var merkleRoot: Bytes32
     /// Block time, seconds since the Unix epoch (unsigned in the serialization).
     public var time: UInt32
     /// The target in compact form (see `CompactTarget`).
     public var bits: UInt32
+    /// Proof-of-work nonce.
     public var nonce: UInt32
 
     public init(version: Int32, prevBlock: BlockHash, merkleRoot: Bytes32, time: UInt32, bits: UInt32, nonce: UInt32) {
@@ -49,6 +53,7 @@ public struct BlockHeader: Hashable, Sendable {
         return w.bytes
     }
 
+    /// Reads 80 bytes from `r`.
     public static func decode(from r: inout ByteReader) throws(DecodeError) -> BlockHeader {
         let version = try r.readInt32LE()
         // Four little-endian words per hash (Bytes32's layout), cheaper than a byte loop.

@@ -13,10 +13,13 @@ public enum Network: String, Sendable, CaseIterable, Hashable {
 ///
 /// Heights are the heights at which a rule is first enforced (Core's `DeploymentHeight`).
 public struct ChainParams: Sendable {
+    /// Which network these are.
     public let network: Network
     /// The 4 message-start bytes (also the blk-file magic), wire order.
     public let magic: [UInt8]
+    /// Default P2P port.
     public let defaultPort: UInt16
+    /// The genesis block, built as Core's `CreateGenesisBlock`.
     public let genesis: Block
     /// The genesis block hash as Core hard-codes it (tests check `genesis.computeHash()` equals it).
     public let genesisHash: BlockHash
@@ -106,6 +109,7 @@ extension ChainParams {
 
     static func hash(_ display: String) -> BlockHash { BlockHash(displayHex: display) ?? .zero }
 
+    /// Bitcoin mainnet.
     public static let mainnet = ChainParams(
         network: .mainnet, magic: [0xf9, 0xbe, 0xb4, 0xd9], defaultPort: 8333,
         genesis: makeGenesis(timestamp: satoshiTimestamp, pubkey: satoshiPubkey, time: 1_231_006_505, nonce: 2_083_236_893, bits: 0x1d00_ffff),
@@ -122,6 +126,7 @@ extension ChainParams {
             hash("0000000000000000000f14c35b2d841e986ab5441de8c585d5ffe55ea1e395ad"): ScriptFlagBits.p2sh | ScriptFlagBits.witness,
         ])
 
+    /// testnet3 (20-minute min-difficulty rule, no BIP94).
     public static let testnet3 = ChainParams(
         network: .testnet3, magic: [0x0b, 0x11, 0x09, 0x07], defaultPort: 18333,
         genesis: makeGenesis(timestamp: satoshiTimestamp, pubkey: satoshiPubkey, time: 1_296_688_602, nonce: 414_098_458, bits: 0x1d00_ffff),
@@ -135,6 +140,7 @@ extension ChainParams {
             hash("00000000dd30457c001f4095d208cc1296b0eed002427aa599874af7a432b105"): ScriptFlagBits.none
         ])
 
+    /// testnet4 (BIP94: timewarp rule, retarget from the period's first block).
     public static let testnet4 = ChainParams(
         network: .testnet4, magic: [0x1c, 0x16, 0x3f, 0x28], defaultPort: 48333,
         genesis: makeGenesis(
@@ -161,6 +167,7 @@ extension ChainParams {
         bech32HRP: "tb", base58PubkeyPrefix: 111, base58ScriptPrefix: 196, base58SecretPrefix: 239,
         scriptFlagExceptions: [:])
 
+    /// regtest (no retargeting; BIP34/65/66/CSV at 1, segwit at 0; halving every 150).
     public static let regtest = ChainParams(
         network: .regtest, magic: [0xfa, 0xbf, 0xb5, 0xda], defaultPort: 18444,
         genesis: makeGenesis(timestamp: satoshiTimestamp, pubkey: satoshiPubkey, time: 1_296_688_602, nonce: 2, bits: 0x207f_ffff),

@@ -23,6 +23,7 @@ public enum HeaderFileError: Error, Equatable, Sendable, CustomStringConvertible
 /// Reads files of block headers: raw 80-byte headers back to back, optionally behind a 4-byte
 /// little-endian count (as `mainnet_1_32260.bin`), or text with one 160-digit hex header per line.
 public enum HeaderFile {
+    /// Parses a whole header file, detecting the format; errors name the line or the length problem.
     public static func parse(_ bytes: [UInt8]) throws(HeaderFileError) -> [BlockHeader] {
         // Text if the first 16 bytes look like hex (a binary header starts with version bytes such as
         // 01 00 00 00, which are not hex digits); parseHex then checks every character.

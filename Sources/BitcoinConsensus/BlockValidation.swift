@@ -23,6 +23,7 @@ public enum Money {
 /// A block that broke a consensus rule. `reason` is Bitcoin Core's reject string
 /// (e.g. `bad-txnmrklroot`, `bad-cb-length`); `txIndex`/`inputIndex` locate it when known.
 public struct BlockValidationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Bitcoin Core's reject reason.
     public let reason: String
     public let txIndex: Int?
     public let inputIndex: Int?

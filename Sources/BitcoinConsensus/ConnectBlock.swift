@@ -3,9 +3,11 @@ public import Bitcoin
 
 /// An unspent output with the facts consensus needs about it (Bitcoin Core's `Coin`).
 public struct Coin: Hashable, Sendable {
+    /// The output itself.
     public var output: TxOut
     /// Height of the block that created it.
     public var height: Int
+    /// Created by a coinbase (maturity applies).
     public var isCoinbase: Bool
 
     public init(output: TxOut, height: Int, isCoinbase: Bool) {

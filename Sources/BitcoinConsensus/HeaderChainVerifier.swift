@@ -52,6 +52,7 @@ public struct HeaderChainVerifier: Sendable {
     /// BIP94 `MAX_TIMEWARP`: 600 seconds.
     public static let maxTimewarp: Int64 = 600
 
+    /// Where the chain starts.
     public enum Anchor: Sendable {
         /// The network's genesis block at height 0.
         case genesis
@@ -59,6 +60,7 @@ public struct HeaderChainVerifier: Sendable {
         case trusted(BlockHeader, height: Int)
     }
 
+    /// Inputs that are not in the headers.
     public struct Options: Sendable {
         /// Current time (Unix seconds) for the future-time limit; nil skips that rule.
         public var now: Int64?
@@ -74,6 +76,7 @@ public struct HeaderChainVerifier: Sendable {
         }
     }
 
+    /// The network's parameters.
     public let params: ChainParams
     public private(set) var options: Options
     /// Height of the anchor (the first entry).
@@ -84,6 +87,7 @@ public struct HeaderChainVerifier: Sendable {
     /// Per entry: the testnet min-difficulty walk-back result from it, or -1 when it would reach below
     /// a trusted anchor. Makes the walk-back O(1).
     private var walkBack: [Int64] = []
+    /// Hash of the last accepted header (the anchor's at first).
     public private(set) var tipHash: BlockHash
     /// Work of every header from the anchor to the tip, the anchor included (Core's `nChainWork`
     /// when the anchor is genesis).
@@ -95,6 +99,7 @@ public struct HeaderChainVerifier: Sendable {
     private var workCacheBits: UInt32 = 0
     private var workCache: UInt256 = .zero
 
+    /// Height of the last accepted header.
     public var tipHeight: Int { baseHeight + times.count - 1 }
     /// Headers appended after the anchor.
     public var appendedCount: Int { times.count - 1 }
