@@ -4,6 +4,7 @@ import Hashing
 import MerkleTrie
 import Primitives
 import Testing
+import TestSupport
 
 /// Rough throughput numbers, run only with `HEMI_BENCH=1` (use `-c release`). Not a substitute for
 /// the `Benchmarks/` package the conventions ask for; a quick check that nothing is pathologically slow.

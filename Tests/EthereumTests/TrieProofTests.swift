@@ -3,6 +3,7 @@ import Hashing
 import MerkleTrie
 import Primitives
 import Testing
+import TestSupport
 
 @Suite struct TrieProofTests {
     static func randomTrie(_ rng: inout SplitMix64, count: Int, keyLength: Int) -> (

@@ -4,6 +4,7 @@ import Hashing
 import MerkleTrie
 import Primitives
 import Testing
+import TestSupport
 
 /// ethereum/tests TrieTests: `{in: [[k, v], …] | {k: v}, root}`; strings starting with `0x` are hex,
 /// others raw UTF-8; a null (or empty) value deletes.
