@@ -127,11 +127,16 @@ public struct Transaction: Hashable, Sendable {
         var flags: UInt8 = 0
         var inputs: [TxIn] = []
         var outputs: [TxOut] = []
+        var readOutputs = true
         if inCount == 0 && allowWitness {
-            let at = r.offset
+            // Core's UnserializeTransaction: an empty vin may be the segwit marker. A zero flag
+            // byte means "no inputs and no outputs" (CheckTransaction rejects such a tx later).
             flags = try r.readUInt8()
-            guard flags != 0 else { throw .invalid(offset: at, reason: "witness flag is zero") }
-            inCount = try r.readCompactSize(limit: TxLimits.maxInputs)
+            if flags != 0 {
+                inCount = try r.readCompactSize(limit: TxLimits.maxInputs)
+            } else {
+                readOutputs = false
+            }
         }
         inputs.reserveCapacity(min(inCount, r.remaining / 41))
         for _ in 0..<inCount {
@@ -141,7 +146,7 @@ public struct Transaction: Hashable, Sendable {
             let seq = try r.readUInt32LE()
             inputs.append(TxIn(prevout: OutPoint(txid: txid, vout: vout), scriptSig: script, sequence: seq))
         }
-        let outCount = try r.readCompactSize(limit: TxLimits.maxOutputs)
+        let outCount = readOutputs ? try r.readCompactSize(limit: TxLimits.maxOutputs) : 0
         outputs.reserveCapacity(min(outCount, r.remaining / 9))
         for _ in 0..<outCount {
             let value = try r.readInt64LE()

@@ -1,5 +1,6 @@
 internal import Primitives
 public import Bitcoin
+public import BitcoinScript
 
 /// An unspent output with the facts consensus needs about it (Bitcoin Core's `Coin`).
 public struct Coin: Hashable, Sendable {
@@ -28,13 +29,18 @@ extension Dictionary: UTXOView where Key == OutPoint, Value == Coin {
     public func coin(for outpoint: OutPoint) -> Coin? { self[outpoint] }
 }
 
-/// Verifies one input's scripts. Implemented by the script interpreter (`BitcoinScript`) once it
-/// lands; consensus code only sees this protocol.
+/// Verifies one input's scripts. `BitcoinScriptChecker` is the real one (Bitcoin Core's
+/// interpreter rules); consensus code only sees this protocol, so tests can count or fail checks.
 public protocol InputScriptChecker: Sendable {
-    /// Checks input `inputIndex` of `tx`; `spentOutputs` are the outputs all inputs of `tx` spend, in
-    /// input order (BIP341 signs all of them). `flags` are Core's `SCRIPT_VERIFY_*` bits.
+    /// Work shared by all inputs of one transaction (sighash midstates), computed once per tx.
+    associatedtype TxData: Sendable
+
+    /// Prepares `tx`; `spentOutputs` are the outputs all its inputs spend, in input order.
+    func prepare(tx: Transaction, spentOutputs: [TxOut]) -> TxData
+
+    /// Checks input `inputIndex` of `tx`. `flags` are Core's `SCRIPT_VERIFY_*` bits.
     /// Returns nil when the input is valid, else the script error's name.
-    func check(tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], flags: UInt32) -> String?
+    func check(tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], prepared: TxData, flags: UInt32) -> String?
 
     /// False for a checker that does not verify anything (see `NoScriptChecker`).
     var verifiesScripts: Bool { get }
@@ -44,11 +50,38 @@ extension InputScriptChecker {
     public var verifiesScripts: Bool { true }
 }
 
+extension InputScriptChecker where TxData == Void {
+    public func prepare(tx: Transaction, spentOutputs: [TxOut]) {}
+}
+
 /// A placeholder that verifies no script; `connectBlock` then reports the checks as skipped.
 public struct NoScriptChecker: InputScriptChecker {
+    public typealias TxData = Void
     public init() {}
-    public func check(tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], flags: UInt32) -> String? { nil }
+    public func check(tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], prepared: Void, flags: UInt32) -> String? {
+        nil
+    }
     public var verifiesScripts: Bool { false }
+}
+
+/// The script interpreter of `BitcoinScript` behind `InputScriptChecker`: Bitcoin Core's
+/// `VerifyScript` with the per-transaction `PrecomputedTransactionData` built once per tx.
+public struct BitcoinScriptChecker: InputScriptChecker {
+    public typealias TxData = PrecomputedTransactionData
+    public init() {}
+
+    public func prepare(tx: Transaction, spentOutputs: [TxOut]) -> PrecomputedTransactionData {
+        PrecomputedTransactionData(tx: tx, spentOutputs: spentOutputs)
+    }
+
+    public func check(
+        tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], prepared: PrecomputedTransactionData, flags: UInt32
+    ) -> String? {
+        guard inputIndex >= 0, inputIndex < spentOutputs.count else { return "UNKNOWN_ERROR (no spent output)" }
+        return verifyScript(
+            tx: tx, inputIndex: inputIndex, spentOutput: spentOutputs[inputIndex], precomputed: prepared,
+            flags: ScriptFlags(rawValue: flags))?.coreName
+    }
 }
 
 /// What connecting a block changed and measured.
@@ -237,6 +270,7 @@ public enum BlockConnector {
         _ txs: [Transaction], _ spent: [[TxOut]], flags: UInt32, checker: C, parallelism: Int, jobCount: Int
     ) async -> BlockValidationError? {
         guard jobCount > 0 else { return nil }
+        let prepared = txs.indices.map { checker.prepare(tx: txs[$0], spentOutputs: spent[$0]) }
         var jobs: [(tx: Int, input: Int)] = []
         jobs.reserveCapacity(jobCount)
         for (t, tx) in txs.enumerated() where !tx.isCoinbase {
@@ -245,7 +279,7 @@ public enum BlockConnector {
         if parallelism <= 1 {
             // Serial: same order, no tasks.
             for (t, i) in jobs {
-                if let err = checker.check(tx: txs[t], inputIndex: i, spentOutputs: spent[t], flags: flags) {
+                if let err = checker.check(tx: txs[t], inputIndex: i, spentOutputs: spent[t], prepared: prepared[t], flags: flags) {
                     return BlockValidationError("mandatory-script-verify-flag-failed (\(err))", tx: t, input: i)
                 }
             }
@@ -262,7 +296,7 @@ public enum BlockConnector {
                 group.addTask {
                     for j in lo..<hi {
                         let (t, i) = allJobs[j]
-                        if let err = checker.check(tx: txs[t], inputIndex: i, spentOutputs: spent[t], flags: flags) {
+                        if let err = checker.check(tx: txs[t], inputIndex: i, spentOutputs: spent[t], prepared: prepared[t], flags: flags) {
                             return BlockValidationError("mandatory-script-verify-flag-failed (\(err))", tx: t, input: i)
                         }
                     }

@@ -280,7 +280,8 @@ func prevouts277647() throws -> (view: [OutPoint: Coin], inBlock: [OutPoint: Coi
 /// Checks the call's shape; fails input 0 of the listed transactions.
 struct CountingChecker: InputScriptChecker {
     let failTxids: Set<TxID>
-    func check(tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], flags: UInt32) -> String? {
+    typealias TxData = Void
+    func check(tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], prepared: Void, flags: UInt32) -> String? {
         guard spentOutputs.count == tx.inputs.count, flags & ScriptFlagBits.p2sh != 0 else { return "BAD_CALL" }
         return failTxids.contains(tx.computeTxID()) && inputIndex == 0 ? "SCRIPT_ERR_EVAL_FALSE" : nil
     }
@@ -303,6 +304,47 @@ struct CountingChecker: InputScriptChecker {
         // Without an interpreter the checks are reported as skipped.
         let skipped = try await BlockConnector.connect(block, view: view, context: ctx, checker: NoScriptChecker())
         #expect(skipped.scriptChecks == 0 && skipped.scriptChecksSkipped == 732)
+    }
+
+    /// The real interpreter: all 732 inputs verify under the flags Core uses at that height, and a
+    /// single flipped bit in one signature (or one scriptPubKey byte of a prevout) makes the block
+    /// fail at exactly that input.
+    @Test func block277647ScriptsWithInterpreter() async throws {
+        let block = try loadBlock("block277647.dat")
+        let (view, _) = try prevouts277647()
+        for parallelism in [1, 4] {
+            let ctx = ConnectContext(height: 277_647, params: .mainnet, parallelism: parallelism)
+            let r = try await BlockConnector.connect(block, view: view, context: ctx, checker: BitcoinScriptChecker())
+            #expect(r.scriptChecks == 732 && r.scriptChecksSkipped == 0)
+
+            var bad = block
+            let (t, i) = (17, 0)
+            var sig = bad.transactions[t].inputs[i].scriptSig
+            sig[10] ^= 0x01  // inside the DER signature's R value
+            bad.transactions[t].inputs[i].scriptSig = sig
+            do {
+                _ = try await BlockConnector.connect(bad, view: view, context: ctx, checker: BitcoinScriptChecker())
+                Issue.record("a corrupted signature was accepted")
+            } catch {
+                #expect(error.txIndex == t && error.inputIndex == i)
+                #expect(error.reason.hasPrefix("mandatory-script-verify-flag-failed"))
+            }
+
+            var v = view
+            let t2 = try #require(block.transactions.indices.first {
+                $0 > 1 && block.transactions[$0].inputs.count >= 2 && view[block.transactions[$0].inputs[1].prevout] != nil
+            })
+            let op = block.transactions[t2].inputs[1].prevout
+            var coin = try #require(v[op])
+            coin.output.scriptPubKey[5] ^= 0x80  // inside the HASH160 of the P2PKH script
+            v[op] = coin
+            do {
+                _ = try await BlockConnector.connect(block, view: v, context: ctx, checker: BitcoinScriptChecker())
+                Issue.record("a wrong prevout script was accepted")
+            } catch {
+                #expect(error.txIndex == t2 && error.inputIndex == 1)
+            }
+        }
     }
 
     @Test func connectFailures() async throws {

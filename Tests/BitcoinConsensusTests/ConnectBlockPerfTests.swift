@@ -24,7 +24,8 @@ final class ThreadSet: @unchecked Sendable {
 struct BusyChecker: InputScriptChecker {
     let rounds: Int
     let threads = ThreadSet()
-    func check(tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], flags: UInt32) -> String? {
+    typealias TxData = Void
+    func check(tx: Transaction, inputIndex: Int, spentOutputs: [TxOut], prepared: Void, flags: UInt32) -> String? {
         #if os(Linux)
         threads.insert(UInt(pthread_self()))
         #else

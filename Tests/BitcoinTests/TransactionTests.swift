@@ -38,6 +38,15 @@ import TestSupport
         #expect(tx.computeWeight() == tx.computeBaseSize() * 3 + tx.computeTotalSize())
     }
 
+    /// Core's UnserializeTransaction: an empty input list followed by a zero flag byte is a
+    /// transaction with no inputs and no outputs (CheckTransaction rejects it later), not an error.
+    @Test func zeroFlagMeansNoInputsNoOutputs() throws {
+        let bytes: [UInt8] = [1, 0, 0, 0, 0, 0, 0x11, 0x22, 0x33, 0x44]
+        let tx = try Transaction(bytes: bytes)
+        #expect(tx.inputs.isEmpty && tx.outputs.isEmpty && tx.lockTime == 0x4433_2211)
+        #expect(tx.serialized() == bytes)
+    }
+
     @Test func rejectsSuperfluousWitnessAndBadFlag() {
         // version | marker 00 | flag 01 | 1 input | empty witness for it | locktime
         let base: [UInt8] = [1, 0, 0, 0, 0, 1, 1] + [UInt8](repeating: 0, count: 36) + [0, 0xff, 0xff, 0xff, 0xff] + [0]
