@@ -4,6 +4,7 @@ import Primitives
 import Hashing
 import Bitcoin
 import BitcoinConsensus
+import BitcoinScript
 import TestSupport
 
 func loadBlock(_ file: String) throws -> Block {
@@ -238,19 +239,19 @@ let fixtureHeights: [(String, Int)] = [
         let redeem = s("51" + "21" + String(repeating: "02", count: 33) + "51ae")  // 1-of-1
         let p2sh = s("a914" + String(repeating: "11", count: 20) + "87")
         var sig = [UInt8(redeem.count)] + redeem
-        #expect(LegacySigOps.p2shCount(scriptPubKey: p2sh, scriptSig: sig) == 1)
+        #expect(SigOps.p2shCount(scriptSig: sig, scriptPubKey: p2sh) == 1)
         sig = [0x61] + sig  // OP_NOP makes it non-push-only
-        #expect(LegacySigOps.p2shCount(scriptPubKey: p2sh, scriptSig: sig) == 0)
+        #expect(SigOps.p2shCount(scriptSig: sig, scriptPubKey: p2sh) == 0)
         // P2WPKH: 1; P2WSH: the witness script's accurate count; v1: 0.
         let wpkh = s("0014" + String(repeating: "22", count: 20))
         let wsh = s("0020" + String(repeating: "33", count: 32))
         let flags = ScriptFlagBits.p2sh | ScriptFlagBits.witness
-        #expect(LegacySigOps.witnessCount(scriptSig: [], scriptPubKey: wpkh, witness: [[1], [2]], flags: flags) == 1)
-        #expect(LegacySigOps.witnessCount(scriptSig: [], scriptPubKey: wsh, witness: [[], redeem], flags: flags) == 1)
-        #expect(LegacySigOps.witnessCount(scriptSig: [], scriptPubKey: s("5120" + String(repeating: "44", count: 32)), witness: [[1]], flags: flags) == 0)
-        #expect(LegacySigOps.witnessCount(scriptSig: [], scriptPubKey: wpkh, witness: [[1]], flags: ScriptFlagBits.p2sh) == 0)
+        #expect(SigOps.witnessCount(scriptSig: [], scriptPubKey: wpkh, witness: [[1], [2]], flags: ScriptFlags(rawValue: flags)) == 1)
+        #expect(SigOps.witnessCount(scriptSig: [], scriptPubKey: wsh, witness: [[], redeem], flags: ScriptFlags(rawValue: flags)) == 1)
+        #expect(SigOps.witnessCount(scriptSig: [], scriptPubKey: s("5120" + String(repeating: "44", count: 32)), witness: [[1]], flags: ScriptFlags(rawValue: flags)) == 0)
+        #expect(SigOps.witnessCount(scriptSig: [], scriptPubKey: wpkh, witness: [[1]], flags: ScriptFlags(rawValue: ScriptFlagBits.p2sh)) == 0)
         // P2SH-wrapped P2WPKH.
-        #expect(LegacySigOps.witnessCount(scriptSig: [UInt8(wpkh.count)] + wpkh, scriptPubKey: p2sh, witness: [[1], [2]], flags: flags) == 1)
+        #expect(SigOps.witnessCount(scriptSig: [UInt8(wpkh.count)] + wpkh, scriptPubKey: p2sh, witness: [[1], [2]], flags: ScriptFlags(rawValue: flags)) == 1)
     }
 }
 
