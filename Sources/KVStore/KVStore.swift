@@ -23,7 +23,7 @@
 /// - A read transaction held open while the map needs to grow delays the growth; growth gives up
 ///   with ``KVStoreError/mapFull`` after the backend's wait timeout. Keep snapshots short.
 public protocol KVStore: AnyObject, Sendable {
-    associatedtype ReadTransaction: KVReadTransaction
+    associatedtype ReadTransaction: KVSnapshot
     associatedtype WriteTransaction: KVWriteTransaction
 
     /// The handle of a table declared at open. Throws ``KVStoreError/invalidTable(_:)`` otherwise.
@@ -33,11 +33,13 @@ public protocol KVStore: AnyObject, Sendable {
     func beginRead() throws(KVStoreError) -> ReadTransaction
 
     /// Runs `body` on a snapshot read transaction and ends it afterwards.
+    @discardableResult
     func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R
 
     /// Runs `body` in a write transaction: commits if it returns, aborts if it throws (rethrowing
     /// the error). May re-run `body` (see the type documentation). Errors are ``KVStoreError`` or
     /// whatever `body` threw.
+    @discardableResult
     func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R
 }
 
@@ -104,6 +106,13 @@ public protocol KVReadTransaction: AnyObject {
     /// Opens a cursor on `table`. It is unpositioned until moved, and is invalid once the
     /// transaction finishes.
     func cursor(_ table: KVTable) throws(KVStoreError) -> Cursor
+}
+
+/// A read transaction started by ``KVStore/beginRead()``: a snapshot that holds resources (an
+/// LMDB reader slot, old pages) until ``finish()``; deinit finishes it too.
+public protocol KVSnapshot: KVReadTransaction {
+    /// Ends the snapshot. Idempotent; later use throws ``KVStoreError/txnAlreadyFinished``.
+    func finish()
 }
 
 /// A transaction that may also modify tables. Only available inside ``KVStore/write(_:)``.

@@ -211,12 +211,14 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
         LMDBReadTransaction(core: try beginCore(write: false))
     }
 
+    @discardableResult
     public func read<R>(_ body: (LMDBReadTransaction) throws -> R) throws -> R {
         let txn = try beginRead()
         defer { txn.finish() }
         return try body(txn)
     }
 
+    @discardableResult
     public func write<R>(_ body: (LMDBWriteTransaction) throws -> R) throws -> R {
         if options.readOnly { throw KVStoreError.readOnly }
         while true {

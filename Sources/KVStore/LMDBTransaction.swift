@@ -164,7 +164,7 @@ final class LMDBTxnCore {
 
 /// A snapshot read transaction of an ``LMDBStore``. Not `Sendable`; may be moved between threads
 /// (the environment uses `MDB_NOTLS`) but used by one at a time. Ends on ``finish()`` or deinit.
-public final class LMDBReadTransaction: KVReadTransaction {
+public final class LMDBReadTransaction: KVSnapshot {
     let core: LMDBTxnCore
     init(core: LMDBTxnCore) { self.core = core }
 

@@ -32,12 +32,14 @@ public final class MemoryStore: KVStore, @unchecked Sendable {
         MemoryReadTransaction(store: self, state: stateLock.withLock { committed })
     }
 
+    @discardableResult
     public func read<R>(_ body: (MemoryReadTransaction) throws -> R) throws -> R {
         let txn = try beginRead()
         defer { txn.finish() }
         return try body(txn)
     }
 
+    @discardableResult
     public func write<R>(_ body: (MemoryWriteTransaction) throws -> R) throws -> R {
         writerLock.lock()
         defer { writerLock.unlock() }
@@ -95,7 +97,7 @@ struct MemoryState: Sendable {
 }
 
 /// A snapshot of a ``MemoryStore``.
-public final class MemoryReadTransaction: KVReadTransaction {
+public final class MemoryReadTransaction: KVSnapshot {
     let store: MemoryStore
     let state: MemoryState
     var finished = false
