@@ -49,7 +49,7 @@ public struct LMDBOptions: Sendable {
 /// The LMDB backend of ``KVStore`` (Debian `liblmdb`, 0.9.x).
 ///
 /// - The store is a directory holding `data.mdb`, `lock.mdb` (LMDB's) and `hemi-kvstore.lock`, on
-///   which a writable open takes an exclusive `flock`: a second writable open, from this or another
+///   which a writable open takes an exclusive lock (see `WriteLock`): a second writable open, from this or another
 ///   process, fails with ``KVStoreError/locked(path:)`` (LMDB forbids opening one environment
 ///   twice in a process). The lock is released by ``close()`` or when the process dies.
 /// - Opened with `MDB_NOTLS`, so read transactions are not tied to a thread.
@@ -69,10 +69,11 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
     let storeID: UInt32
     public let path: String
     public let options: LMDBOptions
-    /// Reader slots of dead processes cleared at open.
+    /// Reader slots of dead processes cleared at open (0 when this process is the first to open
+    /// the environment: LMDB then resets the reader table itself).
     public let staleReadersCleared: Int
     private let tables: [String: KVTable]
-    private var lockFD: Int32
+    private var writeLock: WriteLock?
     private let gate = ConditionLock()
     private var activeTxns = 0
     private var resizing = false
@@ -86,27 +87,17 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
         self.options = options
         storeID = nextStoreID()
 
-        var fd: Int32 = -1
+        var lock: WriteLock?
         if !options.readOnly {
             if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(errno: errno, context: "mkdir \(path)") }
-            fd = open(path + "/hemi-kvstore.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            if fd < 0 { throw .io(errno: errno, context: "open lock file in \(path)") }
-            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-                let e = errno
-                closeFD(fd)
-                if e == EWOULDBLOCK { throw .locked(path: path) }
-                throw .io(errno: e, context: "flock \(path)")
-            }
+            lock = try WriteLock(directory: path)
         }
         var envp: OpaquePointer?
         var rc = mdb_env_create(&envp)
-        guard rc == 0, let env = envp else {
-            if fd >= 0 { closeFD(fd) }
-            throw lmdbError(rc, "mdb_env_create")
-        }
+        guard rc == 0, let env = envp else { throw lmdbError(rc, "mdb_env_create") }
+        // On failure below, the lock (if any) is released when `lock` goes out of scope.
         func fail(_ rc: Int32, _ what: String) -> KVStoreError {
             mdb_env_close(env)
-            if fd >= 0 { closeFD(fd) }
             return lmdbError(rc, what)
         }
         rc = mdb_env_set_mapsize(env, max(options.mapSize, 4096))
@@ -136,7 +127,6 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
                 mdb_txn_abort(txn)
                 if rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE {
                     mdb_env_close(env)
-                    if fd >= 0 { closeFD(fd) }
                     throw .invalidTable(name)
                 }
                 throw fail(rc, "mdb_dbi_open \(name)")
@@ -150,7 +140,7 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
         mdb_env_info(env, &info)
         self.env = env
         self.tables = map
-        self.lockFD = fd
+        self.writeLock = lock.take()
         self.mapSizeNow = info.me_mapsize
         self.staleReadersCleared = Int(dead)
     }
@@ -158,8 +148,8 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
     deinit {
         if !isClosed {
             mdb_env_close(env)
-            if lockFD >= 0 { closeFD(lockFD) }
         }
+        // `writeLock` releases itself when the store is destroyed.
     }
 
     /// Closes the environment and releases the write lock. Throws
@@ -171,10 +161,19 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
         if activeTxns > 0 { throw .transactionsActive(activeTxns) }
         isClosed = true
         mdb_env_close(env)
-        if lockFD >= 0 {
-            closeFD(lockFD)
-            lockFD = -1
+        writeLock.take()?.release()
+    }
+
+    /// Clears reader slots held by processes that died (`mdb_reader_check`); returns how many.
+    /// LMDB also resets the whole reader table when the first process opens the environment, so
+    /// this matters while other processes share it.
+    public func clearStaleReaders() throws(KVStoreError) -> Int {
+        var dead: Int32 = 0
+        try withOpenEnv { () throws(KVStoreError) in
+            let rc = mdb_reader_check(env, &dead)
+            if rc != 0 { throw lmdbError(rc, "mdb_reader_check") }
         }
+        return Int(dead)
     }
 
     /// The current map size in bytes.
@@ -340,11 +339,3 @@ func lmdbError(_ rc: Int32, _ context: String) -> KVStoreError {
     }
 }
 
-@inline(__always)
-private func closeFD(_ fd: Int32) {
-    #if canImport(Glibc)
-    _ = Glibc.close(fd)
-    #else
-    _ = Darwin.close(fd)
-    #endif
-}
