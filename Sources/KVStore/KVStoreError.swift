@@ -25,6 +25,9 @@ public enum KVStoreError: Error, Equatable, Sendable {
     case txnFull
     /// Key is empty or longer than the backend limit (511 bytes for LMDB).
     case invalidKeySize(size: Int, max: Int)
+    /// `write` was called inside a write closure of the same store on the same thread (it would
+    /// deadlock: writers are serialised).
+    case nestedWriteTransaction
     /// The store was opened read-only.
     case readOnly
     /// Another process (or another open in this process) holds the store's write lock.

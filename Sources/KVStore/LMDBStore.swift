@@ -21,7 +21,7 @@ public struct LMDBOptions: Sendable {
     /// Initial map size in bytes (rounded by LMDB to whole pages). The map grows by doubling.
     public var mapSize: Int = 1 << 30
     /// Growth stops here; a write needing more throws ``KVStoreError/mapFull``.
-    public var maxMapSize: Int = 1 << 40
+    public var maxMapSize: Int = 1 << 44
     /// Maximum number of named tables (`mdb_env_set_maxdbs`); at least the number declared.
     public var maxTables: Int = 32
     /// Size of the reader table (`mdb_env_set_maxreaders`): the bound on concurrent read transactions.
@@ -33,7 +33,7 @@ public struct LMDBOptions: Sendable {
     public var growthWaitMilliseconds = 10_000
 
     public init(
-        mapSize: Int = 1 << 30, maxMapSize: Int = 1 << 40, maxTables: Int = 32, maxReaders: Int = 126,
+        mapSize: Int = 1 << 30, maxMapSize: Int = 1 << 44, maxTables: Int = 32, maxReaders: Int = 126,
         durability: Durability = .durable, readOnly: Bool = false, growthWaitMilliseconds: Int = 10_000
     ) {
         self.mapSize = mapSize
@@ -75,6 +75,7 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
     private let tables: [String: KVTable]
     private var writeLock: WriteLock?
     private let gate = ConditionLock()
+    private let writer = WriterThread()
     private var activeTxns = 0
     private var resizing = false
     private var mapSizeNow: Int
@@ -220,9 +221,12 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
     @discardableResult
     public func write<R>(_ body: (LMDBWriteTransaction) throws -> R) throws -> R {
         if options.readOnly { throw KVStoreError.readOnly }
+        try writer.checkNotNested()
+        defer { writer.leave() }
         while true {
             let observed = mapSize
             let core = try beginCore(write: true)
+            writer.enter()
             let txn = LMDBWriteTransaction(core: core)
             let result: R
             do {

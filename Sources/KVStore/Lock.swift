@@ -51,3 +51,21 @@ final class ConditionLock: @unchecked Sendable {
         return timespec(tv_sec: now.tv_sec + ms / 1000 + total / 1_000_000_000, tv_nsec: total % 1_000_000_000)
     }
 }
+
+/// Remembers which thread is running a store's write transaction, so that a nested `write` on the
+/// same thread (which would deadlock on the writer lock) is refused instead.
+final class WriterThread: @unchecked Sendable {
+    // SAFETY: `owner` is only accessed with `lock` held.
+    private let lock = ConditionLock()
+    private var owner: pthread_t?
+
+    /// Throws if the calling thread is already inside a write of this store.
+    func checkNotNested() throws(KVStoreError) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let o = owner, pthread_equal(o, pthread_self()) != 0 { throw .nestedWriteTransaction }
+    }
+
+    func enter() { lock.withLock { owner = pthread_self() } }
+    func leave() { lock.withLock { owner = nil } }
+}

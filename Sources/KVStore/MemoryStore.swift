@@ -14,6 +14,7 @@ public final class MemoryStore: KVStore, @unchecked Sendable {
     private let names: [String]
     private let stateLock = ConditionLock()
     private let writerLock = ConditionLock()
+    private let writer = WriterThread()
     private var committed: MemoryState
 
     /// Creates an empty store with the given tables.
@@ -41,8 +42,13 @@ public final class MemoryStore: KVStore, @unchecked Sendable {
 
     @discardableResult
     public func write<R>(_ body: (MemoryWriteTransaction) throws -> R) throws -> R {
+        try writer.checkNotNested()
         writerLock.lock()
-        defer { writerLock.unlock() }
+        writer.enter()
+        defer {
+            writer.leave()
+            writerLock.unlock()
+        }
         let txn = MemoryWriteTransaction(store: self, state: stateLock.withLock { committed })
         defer { txn.finished = true }
         let r = try body(txn)

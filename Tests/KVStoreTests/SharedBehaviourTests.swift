@@ -264,6 +264,14 @@ struct SharedBehaviourTests {
             #expect(try r.get(t, bytes("keep")) == [1])
             #expect(try r.get(t, bytes("lost")) == nil)
         }
+        // A nested write on the same thread is refused (it would deadlock), and aborts the outer one.
+        #expect(throws: KVStoreError.nestedWriteTransaction) {
+            try s.write { txn throws in
+                try txn.put(t, bytes("outer"), [1])
+                try s.write { inner throws in try inner.put(t, bytes("inner"), [1]) }
+            }
+        }
+        try s.read { r throws in #expect(try r.get(t, bytes("outer")) == nil) }
         // The store stays writable after an abort.
         let r: Int = try s.write { txn throws in
             try txn.put(t, bytes("after"), [3])
