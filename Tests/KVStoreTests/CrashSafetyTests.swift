@@ -171,4 +171,62 @@ struct CrashSafetyTests {
             try Self.runRound(selfKillAfter: nil, killAfterReported: 5 + 10 * round, seed: UInt64(round))
         }
     }
+
+    /// Another process grows the map while this process has the store open (read-only): our next
+    /// transaction gets `MDB_MAP_RESIZED`, adopts the new size and sees the data.
+    @Test func mapGrownByAnotherProcessIsAdopted() throws {
+        try Self.warmUp()
+        let dir = TempDir()
+        let path = dir.sub("db")
+        let small = LMDBOptions(mapSize: 64 << 10, durability: .noSync)
+        do {
+            let s = try LMDBStore(path: path, tables: ["t"], options: small)
+            try s.write { txn throws in try txn.put(t: s, bytes("seed"), [1]) }
+            try s.close()
+        }
+        var go: [Int32] = [0, 0]
+        try #require(pipe(&go) == 0)
+        let pid = fork()
+        if pid == 0 {
+            alarm(60)
+            close(go[1])
+            var b: UInt8 = 0
+            if read(go[0], &b, 1) != 1 { _exit(5) }
+            do {
+                let s = try LMDBStore(path: path, tables: ["t"], options: small)
+                let t = try s.table("t")
+                for batch: UInt32 in 0..<16 {
+                    try s.write { txn throws in
+                        for j: UInt32 in 0..<64 { try txn.put(t, be32(batch) + be32(j), [UInt8](repeating: 9, count: 4096)) }
+                    }
+                }
+                try s.close()
+                _exit(0)
+            } catch {
+                _exit(2)
+            }
+        }
+        close(go[0])
+        try #require(pid > 0)
+        let ro = try LMDBStore(path: path, tables: ["t"], options: LMDBOptions(mapSize: 64 << 10, readOnly: true))
+        let t = try ro.table("t")
+        let before = ro.mapSize
+        try ro.read { r throws in #expect(try r.count(t) == 1) }
+        var b: UInt8 = 1
+        #expect(write(go[1], &b, 1) == 1)
+        close(go[1])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        try #require(status == 0, "child failed, wait status \(status)")
+        try ro.read { r throws in #expect(try r.count(t) == 1 + 16 * 64) }
+        #expect(ro.mapSize > before)
+        try ro.close()
+    }
+}
+
+extension KVWriteTransaction {
+    /// Test shorthand: put into table "t" of `s`.
+    func put<S: KVStore>(t s: S, _ key: [UInt8], _ value: [UInt8]) throws {
+        try put(try s.table("t"), key, value)
+    }
 }
