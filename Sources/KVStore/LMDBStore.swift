@@ -1,9 +1,9 @@
 import CLMDB
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Options for opening an ``LMDBStore``.
@@ -342,4 +342,3 @@ func lmdbError(_ rc: Int32, _ context: String) -> KVStoreError {
     default: return .backend(code: rc, message: "\(context): \(String(cString: mdb_strerror(rc)))")
     }
 }
-

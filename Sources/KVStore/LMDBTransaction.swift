@@ -174,7 +174,9 @@ public final class LMDBReadTransaction: KVSnapshot {
     public func get(_ table: KVTable, _ key: [UInt8]) throws(KVStoreError) -> [UInt8]? {
         try core.get(table, key)
     }
-    public func withValue<R>(_ table: KVTable, _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> R) throws -> R {
+    public func withValue<R>(_ table: KVTable, _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> R) throws
+        -> R
+    {
         try core.withValueUntyped(table, key, body)
     }
     public func count(_ table: KVTable) throws(KVStoreError) -> Int { try core.count(table) }
@@ -189,7 +191,9 @@ public final class LMDBWriteTransaction: KVWriteTransaction {
     public func get(_ table: KVTable, _ key: [UInt8]) throws(KVStoreError) -> [UInt8]? {
         try core.get(table, key)
     }
-    public func withValue<R>(_ table: KVTable, _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> R) throws -> R {
+    public func withValue<R>(_ table: KVTable, _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> R) throws
+        -> R
+    {
         try core.withValueUntyped(table, key, body)
     }
     public func count(_ table: KVTable) throws(KVStoreError) -> Int { try core.count(table) }

@@ -127,7 +127,9 @@ public final class MemoryReadTransaction: KVSnapshot {
         return t.find(key).map { t.values[$0] }
     }
 
-    public func withValue<R>(_ table: KVTable, _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> R) throws -> R {
+    public func withValue<R>(_ table: KVTable, _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> R) throws
+        -> R
+    {
         guard let v = try get(table, key) else { return try body(nil) }
         return try v.withUnsafeBytes { try body($0) }
     }
@@ -168,7 +170,9 @@ public final class MemoryWriteTransaction: KVWriteTransaction {
         return t.find(key).map { t.values[$0] }
     }
 
-    public func withValue<R>(_ table: KVTable, _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> R) throws -> R {
+    public func withValue<R>(_ table: KVTable, _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws -> R) throws
+        -> R
+    {
         guard let v = try get(table, key) else { return try body(nil) }
         return try v.withUnsafeBytes { try body($0) }
     }

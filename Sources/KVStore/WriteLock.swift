@@ -1,9 +1,9 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The exclusive write lock of an ``LMDBStore`` directory (`hemi-kvstore.lock`).
@@ -83,8 +83,8 @@ struct WriteLock: ~Copyable {
 @inline(__always)
 func closeFileDescriptor(_ fd: Int32) -> Int32 {
     #if canImport(Glibc)
-    Glibc.close(fd)
+        Glibc.close(fd)
     #else
-    Darwin.close(fd)
+        Darwin.close(fd)
     #endif
 }

@@ -3,9 +3,9 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Crash safety: a forked child process writes committed batches to an LMDB store and is killed
@@ -141,7 +141,9 @@ struct CrashSafetyTests {
                 #expect(try r.count(rt) == (l + 1) * perBatch + 1)
             }
             // The child holds the write lock: a writable open from this process is refused.
-            #expect(throws: KVStoreError.locked(path: path)) { try LMDBStore(path: path, tables: ["t"], options: options) }
+            #expect(throws: KVStoreError.locked(path: path)) {
+                try LMDBStore(path: path, tables: ["t"], options: options)
+            }
             var rng = SplitMix64(seed: seed)
             usleep(UInt32(rng.next() % 20_000))  // land somewhere in a transaction or commit
             kill(pid, SIGKILL)
@@ -197,7 +199,9 @@ struct CrashSafetyTests {
                 let t = try s.table("t")
                 for batch: UInt32 in 0..<16 {
                     try s.write { txn throws in
-                        for j: UInt32 in 0..<64 { try txn.put(t, be32(batch) + be32(j), [UInt8](repeating: 9, count: 4096)) }
+                        for j: UInt32 in 0..<64 {
+                            try txn.put(t, be32(batch) + be32(j), [UInt8](repeating: 9, count: 4096))
+                        }
                     }
                 }
                 try s.close()

@@ -2,9 +2,9 @@ import KVStore
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Throughput numbers; runs only with `HEMI_BENCH=1` (use a release build:

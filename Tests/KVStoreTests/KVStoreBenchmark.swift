@@ -1,9 +1,9 @@
 import KVStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// KVStore throughput measurement. Depends only on `KVStore` so that `scripts/kvstore-bench` can
@@ -55,7 +55,9 @@ enum KVStoreBenchmark {
         let values = (0..<n).map { _ in rng.bytes(32) }
         var order = Array(0..<n)
         for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-        var lines: [String] = ["KVStore benchmark: \(n) random 32-byte keys, 32-byte values, \(batch) puts per write transaction"]
+        var lines: [String] = [
+            "KVStore benchmark: \(n) random 32-byte keys, 32-byte values, \(batch) puts per write transaction"
+        ]
 
         for durability in [LMDBOptions.Durability.noSync, .durable] {
             let path = directory + "/bench-\(durability)"

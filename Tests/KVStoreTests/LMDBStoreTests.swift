@@ -3,9 +3,9 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("LMDBStore")
@@ -154,7 +154,8 @@ struct LMDBStoreTests {
 
     @Test func readerTableFull() throws {
         let dir = TempDir()
-        let s = try LMDBStore(path: dir.sub("db"), tables: ["t"], options: LMDBOptions(maxReaders: 2, durability: .noSync))
+        let s = try LMDBStore(
+            path: dir.sub("db"), tables: ["t"], options: LMDBOptions(maxReaders: 2, durability: .noSync))
         defer { try? s.close() }
         let r1 = try s.beginRead()
         let r2 = try s.beginRead()
@@ -165,4 +166,3 @@ struct LMDBStoreTests {
         r3.finish()
     }
 }
-

@@ -6,8 +6,13 @@ import Testing
 @Suite("LMDB vs MemoryStore model")
 struct PropertyTests {
     enum Op {
-        case put([UInt8], [UInt8]), putNew([UInt8], [UInt8]), delete([UInt8]), get([UInt8])
-        case seekAndWalk([UInt8], Int), walkBack(Int), count, clear
+        case put([UInt8], [UInt8])
+        case putNew([UInt8], [UInt8])
+        case delete([UInt8])
+        case get([UInt8])
+        case seekAndWalk([UInt8], Int)
+        case walkBack(Int)
+        case count, clear
     }
 
     struct Abort: Error {}
@@ -42,11 +47,11 @@ struct PropertyTests {
         var out: [String] = []
         for op in ops {
             switch op {
-            case let .put(k, v): out.append("put \(try txn.put(t, k, v, mode: .upsert))")
-            case let .putNew(k, v): out.append("putNew \(try txn.put(t, k, v, mode: .noOverwrite))")
-            case let .delete(k): out.append("del \(try txn.delete(t, k))")
-            case let .get(k): out.append("get \(String(describing: try txn.get(t, k)))")
-            case let .seekAndWalk(k, n):
+            case .put(let k, let v): out.append("put \(try txn.put(t, k, v, mode: .upsert))")
+            case .putNew(let k, let v): out.append("putNew \(try txn.put(t, k, v, mode: .noOverwrite))")
+            case .delete(let k): out.append("del \(try txn.delete(t, k))")
+            case .get(let k): out.append("get \(String(describing: try txn.get(t, k)))")
+            case .seekAndWalk(let k, let n):
                 let c = try txn.cursor(t)
                 var p = try c.seek(k)
                 var keys: [[UInt8]] = []
@@ -56,7 +61,7 @@ struct PropertyTests {
                     p = try c.next()
                 }
                 out.append("seek \(keys)")
-            case let .walkBack(n):
+            case .walkBack(let n):
                 let c = try txn.cursor(t)
                 var p = try c.last()
                 var keys: [[UInt8]] = []
@@ -83,7 +88,8 @@ struct PropertyTests {
         let model = MemoryStore(tables: ["t"])
         // Start tiny so that map growth (and closure re-runs) happen during the run.
         var lmdb: LMDBStore? = try LMDBStore(
-            path: path, tables: ["t"], options: LMDBOptions(mapSize: 64 << 10, durability: .noSync, growthWaitMilliseconds: 50))
+            path: path, tables: ["t"],
+            options: LMDBOptions(mapSize: 64 << 10, durability: .noSync, growthWaitMilliseconds: 50))
         let mt = try model.table("t")
         var rng = SplitMix64(seed: 0xC0FFEE)
         var opsDone = 0
@@ -155,14 +161,18 @@ struct PropertyTests {
             if rng.next() % 50 == 0, heldLMDB == nil {
                 try store.close()
                 lmdb = nil
-                lmdb = try LMDBStore(path: path, tables: ["t"], options: LMDBOptions(mapSize: 64 << 10, durability: .noSync, growthWaitMilliseconds: 50))
+                lmdb = try LMDBStore(
+                    path: path, tables: ["t"],
+                    options: LMDBOptions(mapSize: 64 << 10, durability: .noSync, growthWaitMilliseconds: 50))
             }
         }
         heldModel?.finish()
         heldLMDB?.finish()
         #expect(opsDone >= 5000)
         #expect(aborted > 0)
-        print("property test: \(opsDone) ops in \(txns) txns, \(aborted) aborted, \(blockedGrowths) growths blocked by a held snapshot, final map \(lmdb?.mapSize ?? 0) bytes")
+        print(
+            "property test: \(opsDone) ops in \(txns) txns, \(aborted) aborted, \(blockedGrowths) growths blocked by a held snapshot, final map \(lmdb?.mapSize ?? 0) bytes"
+        )
         let final = try #require(lmdb)
         #expect(final.mapSize > 64 << 10)
         let lt = try final.table("t")

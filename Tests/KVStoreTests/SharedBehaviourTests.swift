@@ -49,7 +49,10 @@ struct SharedBehaviourTests {
             #expect(try !txn.delete(a, bytes("never")))
         }
         try s.read { txn throws in
-            #expect(try txn.entries(a) == [KVPair(key: bytes("k1"), value: bytes("v1b")), KVPair(key: bytes("k3"), value: bytes("v3"))])
+            #expect(
+                try txn.entries(a) == [
+                    KVPair(key: bytes("k1"), value: bytes("v1b")), KVPair(key: bytes("k3"), value: bytes("v3")),
+                ])
         }
         // Key size limits are the same for every backend.
         let long = [UInt8](repeating: 7, count: kvMaxKeySize)
@@ -362,4 +365,3 @@ func decode(_ v: [UInt8]?) throws -> UInt32 {
     guard let v, v.count == 4 else { throw TestFailure("bad value \(String(describing: v))") }
     return v.reduce(0) { $0 << 8 | UInt32($1) }
 }
-
