@@ -69,15 +69,12 @@ extension KVReadTransaction {
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         let c = try cursor(table)
-        var ok = try start.map { s throws(KVStoreError) in try c.move(.seek(s)) } ?? c.move(.first)
-        while ok {
-            let goOn = try c.withCurrent { k, v -> Bool in
-                if let end, compareBytes(k, end) >= 0 { return false }
-                return try body(k, v)
-            }
-            if goOn != true { return }
-            ok = try c.move(.next)
+        let visit = { (k: UnsafeRawBufferPointer, v: UnsafeRawBufferPointer) throws -> Bool in
+            if let end, compareBytes(k, end) >= 0 { return false }
+            return try body(k, v)
         }
+        var goOn = try c.withMove(start.map { .seek($0) } ?? .first, visit)
+        while goOn == true { goOn = try c.withMove(.next, visit) }
     }
 
     /// Visits, in key order, entries whose key starts with `prefix`. `body` returns `false` to stop.
@@ -86,15 +83,12 @@ extension KVReadTransaction {
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         let c = try cursor(table)
-        var ok = try prefix.isEmpty ? c.move(.first) : c.move(.seek(prefix))
-        while ok {
-            let goOn = try c.withCurrent { k, v -> Bool in
-                guard hasPrefix(k, prefix) else { return false }
-                return try body(k, v)
-            }
-            if goOn != true { return }
-            ok = try c.move(.next)
+        let visit = { (k: UnsafeRawBufferPointer, v: UnsafeRawBufferPointer) throws -> Bool in
+            guard hasPrefix(k, prefix) else { return false }
+            return try body(k, v)
         }
+        var goOn = try c.withMove(prefix.isEmpty ? .first : .seek(prefix), visit)
+        while goOn == true { goOn = try c.withMove(.next, visit) }
     }
 
     /// Visits, in reverse key order, entries whose key starts with `prefix`.
@@ -103,22 +97,17 @@ extension KVReadTransaction {
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         let c = try cursor(table)
-        var ok: Bool
-        if prefix.isEmpty {
-            ok = try c.move(.last)
-        } else if let after = prefixSuccessor(prefix) {
-            ok = try c.move(.seek(after)) ? c.move(.prev) : c.move(.last)
+        let visit = { (k: UnsafeRawBufferPointer, v: UnsafeRawBufferPointer) throws -> Bool in
+            guard hasPrefix(k, prefix) else { return false }
+            return try body(k, v)
+        }
+        var goOn: Bool?
+        if !prefix.isEmpty, let after = prefixSuccessor(prefix), try c.move(.seek(after)) {
+            goOn = try c.withMove(.prev, visit)
         } else {
-            ok = try c.move(.last)
+            goOn = try c.withMove(.last, visit)
         }
-        while ok {
-            let goOn = try c.withCurrent { k, v -> Bool in
-                guard hasPrefix(k, prefix) else { return false }
-                return try body(k, v)
-            }
-            if goOn != true { return }
-            ok = try c.move(.prev)
-        }
+        while goOn == true { goOn = try c.withMove(.prev, visit) }
     }
 
     /// Copies out the entries whose key starts with `prefix`, in key order (at most `limit`).

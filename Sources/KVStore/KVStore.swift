@@ -137,6 +137,12 @@ public protocol KVCursor: AnyObject {
     /// entry.
     func move(_ move: KVCursorMove) throws(KVStoreError) -> Bool
 
+    /// Moves and calls `body` with the entry there without copying (one backend call, the fast
+    /// way to scan); `nil` (body not called) if there is no such entry.
+    func withMove<R>(
+        _ move: KVCursorMove, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
+    ) throws -> R?
+
     /// Calls `body` with the key and value at the current position without copying; `nil` if the
     /// cursor is not positioned. Buffers are valid only inside `body`.
     func withCurrent<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) throws -> R?

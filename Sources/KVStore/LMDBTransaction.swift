@@ -229,9 +229,27 @@ public final class LMDBCursor: KVCursor {
     }
 
     public func move(_ move: KVCursorMove) throws(KVStoreError) -> Bool {
-        _ = try core.active()
         var k = MDB_val()
         var v = MDB_val()
+        return try rawMove(move, &k, &v)
+    }
+
+    public func withMove<R>(
+        _ move: KVCursorMove, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
+    ) throws -> R? {
+        var k = MDB_val()
+        var v = MDB_val()
+        guard try rawMove(move, &k, &v) else { return nil }
+        // SAFETY: the entry LMDB just returned; valid until the next cursor move or modification,
+        // and `body` cannot outlive this call.
+        return try body(
+            UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
+            UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+
+    @inline(__always)
+    private func rawMove(_ move: KVCursorMove, _ k: inout MDB_val, _ v: inout MDB_val) throws(KVStoreError) -> Bool {
+        _ = try core.active()
         let rc: Int32
         switch move {
         case .first: rc = mdb_cursor_get(handle, &k, &v, MDB_FIRST)

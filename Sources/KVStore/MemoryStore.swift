@@ -267,6 +267,13 @@ public final class MemoryCursor: KVCursor {
         return true
     }
 
+    public func withMove<R>(
+        _ move: KVCursorMove, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R
+    ) throws -> R? {
+        guard try self.move(move) else { return nil }
+        return try withCurrent(body)
+    }
+
     public func withCurrent<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) throws -> R? {
         _ = try current()
         guard let key else { return nil }
