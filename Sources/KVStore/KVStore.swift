@@ -134,7 +134,8 @@ public protocol KVWriteTransaction: KVReadTransaction {
 /// ends (methods then throw ``KVStoreError/txnAlreadyFinished``).
 public protocol KVCursor: AnyObject {
     /// Moves the cursor; returns `false` (and leaves the cursor unpositioned) if there is no such
-    /// entry.
+    /// entry. On an unpositioned cursor `.next` acts as `.first` and `.prev` as `.last` (as in
+    /// LMDB), so after `next` ran off the end, another `next` starts again at the first entry.
     func move(_ move: KVCursorMove) throws(KVStoreError) -> Bool
 
     /// Moves and calls `body` with the entry there without copying (one backend call, the fast

@@ -134,7 +134,8 @@ struct SharedBehaviourTests {
                 p = try c.next()
             }
             #expect(seen == sorted)
-            #expect(try c.next() == nil || true)  // past the end: unspecified position, must not crash
+            // Past the end the cursor is unpositioned, so the next `next` starts again at the first.
+            #expect(try c.next()?.key == sorted.first)
             // Backward scan.
             var back: [[UInt8]] = []
             p = try c.last()
