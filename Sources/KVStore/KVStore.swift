@@ -43,6 +43,28 @@ public protocol KVStore: AnyObject, Sendable {
     func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R
 }
 
+/// A table declared when a store is opened.
+///
+/// A `dupSort` table (LMDB `MDB_DUPSORT`) holds several values per key, kept sorted: entries are
+/// (key, value) pairs ordered by key then value, and values are limited to 1...511 bytes like keys.
+/// In such a table `put` adds a pair, `get` returns the smallest value of the key, `delete(key)`
+/// removes all of its values and `delete(key, value:)` one pair; `count` counts pairs and cursors
+/// step through pairs.
+public struct KVTableSpec: Hashable, Sendable, ExpressibleByStringLiteral {
+    public var name: String
+    public var dupSort: Bool
+
+    public init(_ name: String, dupSort: Bool = false) {
+        self.name = name
+        self.dupSort = dupSort
+    }
+
+    public init(stringLiteral name: String) { self.init(name) }
+
+    /// A table with sorted duplicate values.
+    public static func dupSort(_ name: String) -> KVTableSpec { KVTableSpec(name, dupSort: true) }
+}
+
 /// A table handle; valid only for the store that issued it.
 public struct KVTable: Hashable, Sendable, CustomStringConvertible {
     /// Backend table id (LMDB `MDB_dbi`, or an index for ``MemoryStore``).
@@ -50,11 +72,14 @@ public struct KVTable: Hashable, Sendable, CustomStringConvertible {
     /// Distinguishes handles of different store instances.
     public let storeID: UInt32
     public let name: String
+    /// Whether the table holds sorted duplicate values (see ``KVTableSpec``).
+    public let isDupSort: Bool
 
-    @usableFromInline init(id: UInt32, storeID: UInt32, name: String) {
+    @usableFromInline init(id: UInt32, storeID: UInt32, name: String, isDupSort: Bool) {
         self.id = id
         self.storeID = storeID
         self.name = name
+        self.isDupSort = isDupSort
     }
 
     public var description: String { "KVTable(\(name))" }
@@ -118,13 +143,20 @@ public protocol KVSnapshot: KVReadTransaction {
 /// A transaction that may also modify tables. Only available inside ``KVStore/write(_:)``.
 public protocol KVWriteTransaction: KVReadTransaction {
     /// Stores `value` under `key`. Returns `false` only in `.noOverwrite` mode when the key
-    /// already existed (and nothing was changed).
+    /// already existed (and nothing was changed). In a dup-sort table `.upsert` adds the pair and
+    /// returns `false` if that exact pair was already present; `.noOverwrite` adds nothing if the
+    /// key has any value.
     @discardableResult
     func put(_ table: KVTable, _ key: [UInt8], _ value: [UInt8], mode: KVPutMode) throws(KVStoreError) -> Bool
 
-    /// Deletes `key`; returns whether it existed.
+    /// Deletes `key` (in a dup-sort table: all its values); returns whether it existed.
     @discardableResult
     func delete(_ table: KVTable, _ key: [UInt8]) throws(KVStoreError) -> Bool
+
+    /// Deletes the pair (`key`, `value`) if present; returns whether it existed. In a table
+    /// without duplicates this deletes `key` only if its value equals `value`.
+    @discardableResult
+    func delete(_ table: KVTable, _ key: [UInt8], value: [UInt8]) throws(KVStoreError) -> Bool
 
     /// Deletes every entry of `table` (the table stays declared).
     func clear(_ table: KVTable) throws(KVStoreError)
@@ -156,5 +188,12 @@ public let kvMaxKeySize = 511
 func checkKey(_ key: [UInt8]) throws(KVStoreError) {
     if key.isEmpty || key.count > kvMaxKeySize {
         throw .invalidKeySize(size: key.count, max: kvMaxKeySize)
+    }
+}
+
+@inlinable @inline(__always)
+func checkValue(_ value: [UInt8], _ table: KVTable) throws(KVStoreError) {
+    if table.isDupSort && (value.isEmpty || value.count > kvMaxKeySize) {
+        throw .invalidValueSize(size: value.count, max: kvMaxKeySize)
     }
 }

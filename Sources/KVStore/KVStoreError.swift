@@ -28,6 +28,8 @@ public enum KVStoreError: Error, Equatable, Sendable {
     /// `write` was called inside a write closure of the same store on the same thread (it would
     /// deadlock: writers are serialised).
     case nestedWriteTransaction
+    /// A value in a dup-sort table is empty or longer than 511 bytes.
+    case invalidValueSize(size: Int, max: Int)
     /// The store was opened read-only.
     case readOnly
     /// Another process (or another open in this process) holds the store's write lock.

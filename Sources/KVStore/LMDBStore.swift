@@ -83,7 +83,19 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
 
     /// Opens (creating if needed and not read-only) the store in directory `path` with the given
     /// tables (created if missing).
-    public init(path: String, tables names: [String], options: LMDBOptions = LMDBOptions()) throws(KVStoreError) {
+    public convenience init(path: String, tables names: [String], options: LMDBOptions = LMDBOptions())
+        throws(KVStoreError)
+    {
+        try self.init(path: path, tables: names.map { KVTableSpec($0) }, options: options)
+    }
+
+    /// Opens (creating if needed and not read-only) the store in directory `path` with the given
+    /// tables (created if missing; reopening a table with a different `dupSort` throws
+    /// ``KVStoreError/invalidTable(_:)``).
+    public init(path: String, tables specs: [KVTableSpec], options: LMDBOptions = LMDBOptions())
+        throws(KVStoreError)
+    {
+        let names = specs.map(\.name)
         self.path = path
         self.options = options
         storeID = nextStoreID()
@@ -121,9 +133,12 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
         rc = mdb_txn_begin(env, nil, options.readOnly ? UInt32(MDB_RDONLY) : 0, &txnp)
         guard rc == 0, let txn = txnp else { throw fail(rc, "mdb_txn_begin (open tables)") }
         var map: [String: KVTable] = [:]
-        for name in names {
+        for spec in specs {
+            let name = spec.name
             var dbi: MDB_dbi = 0
-            rc = mdb_dbi_open(txn, name, options.readOnly ? 0 : UInt32(MDB_CREATE), &dbi)
+            var flags: UInt32 = options.readOnly ? 0 : UInt32(MDB_CREATE)
+            if spec.dupSort { flags |= UInt32(MDB_DUPSORT) }
+            rc = mdb_dbi_open(txn, name, flags, &dbi)
             if rc != 0 {
                 mdb_txn_abort(txn)
                 if rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE {
@@ -132,7 +147,7 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
                 }
                 throw fail(rc, "mdb_dbi_open \(name)")
             }
-            map[name] = KVTable(id: dbi, storeID: storeID, name: name)
+            map[name] = KVTable(id: dbi, storeID: storeID, name: name, isDupSort: spec.dupSort)
         }
         rc = mdb_txn_commit(txn)
         if rc != 0 { throw fail(rc, "mdb_txn_commit (open tables)") }

@@ -105,9 +105,12 @@ final class LMDBTxnCore {
 
     func put(_ table: KVTable, _ key: [UInt8], _ value: [UInt8], mode: KVPutMode) throws(KVStoreError) -> Bool {
         try checkKey(key)
+        try checkValue(value, table)
         let t = try active()
         let dbi = try store.dbi(table)
-        let flags: UInt32 = mode == .noOverwrite ? UInt32(MDB_NOOVERWRITE) : 0
+        let flags: UInt32 =
+            mode == .noOverwrite
+            ? UInt32(MDB_NOOVERWRITE) : table.isDupSort ? UInt32(MDB_NODUPDATA) : 0
         let rc = key.withUnsafeBytes { kb in
             value.withUnsafeBytes { vb in
                 // SAFETY: LMDB copies the bytes into the map and does not write through these
@@ -134,6 +137,29 @@ final class LMDBTxnCore {
             // SAFETY: as in get.
             var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
             return mdb_del(t, dbi, &k, nil)
+        }
+        if rc == MDB_NOTFOUND { return false }
+        if rc != 0 { try check(rc, "mdb_del") }
+        return true
+    }
+
+    func delete(_ table: KVTable, _ key: [UInt8], value: [UInt8]) throws(KVStoreError) -> Bool {
+        if !table.isDupSort {
+            // mdb_del ignores the value in plain tables; compare first.
+            guard try get(table, key) == value else { return false }
+            return try delete(table, key)
+        }
+        try checkKey(key)
+        try checkValue(value, table)
+        let t = try active()
+        let dbi = try store.dbi(table)
+        let rc = key.withUnsafeBytes { kb in
+            value.withUnsafeBytes { vb in
+                // SAFETY: LMDB only reads both buffers.
+                var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
+                var v = MDB_val(mv_size: vb.count, mv_data: UnsafeMutableRawPointer(mutating: vb.baseAddress))
+                return mdb_del(t, dbi, &k, &v)
+            }
         }
         if rc == MDB_NOTFOUND { return false }
         if rc != 0 { try check(rc, "mdb_del") }
@@ -206,6 +232,10 @@ public final class LMDBWriteTransaction: KVWriteTransaction {
     @discardableResult
     public func delete(_ table: KVTable, _ key: [UInt8]) throws(KVStoreError) -> Bool {
         try core.delete(table, key)
+    }
+    @discardableResult
+    public func delete(_ table: KVTable, _ key: [UInt8], value: [UInt8]) throws(KVStoreError) -> Bool {
+        try core.delete(table, key, value: value)
     }
     public func clear(_ table: KVTable) throws(KVStoreError) { try core.clear(table) }
 }

@@ -11,22 +11,27 @@ public final class MemoryStore: KVStore, @unchecked Sendable {
     public typealias WriteTransaction = MemoryWriteTransaction
 
     let storeID: UInt32
-    private let names: [String]
+    private let specs: [KVTableSpec]
     private let stateLock = ConditionLock()
     private let writerLock = ConditionLock()
     private let writer = WriterThread()
     private var committed: MemoryState
 
     /// Creates an empty store with the given tables.
-    public init(tables: [String]) {
-        names = tables
+    public init(tables: [KVTableSpec]) {
+        specs = tables
         storeID = nextStoreID()
-        committed = MemoryState(tables: Array(repeating: MemoryTable(), count: tables.count))
+        committed = MemoryState(tables: tables.map { MemoryTable(dupSort: $0.dupSort) })
+    }
+
+    /// Creates an empty store with the given plain tables.
+    public convenience init(tables: [String]) {
+        self.init(tables: tables.map { KVTableSpec($0) })
     }
 
     public func table(_ name: String) throws(KVStoreError) -> KVTable {
-        guard let i = names.firstIndex(of: name) else { throw .invalidTable(name) }
-        return KVTable(id: UInt32(i), storeID: storeID, name: name)
+        guard let i = specs.firstIndex(where: { $0.name == name }) else { throw .invalidTable(name) }
+        return KVTable(id: UInt32(i), storeID: storeID, name: name, isDupSort: specs[i].dupSort)
     }
 
     public func beginRead() throws(KVStoreError) -> MemoryReadTransaction {
@@ -65,10 +70,19 @@ public final class MemoryStore: KVStore, @unchecked Sendable {
     }
 }
 
-/// One table: parallel sorted arrays.
+/// One table: parallel arrays sorted by (key, value); keys are unique unless `dupSort`.
 struct MemoryTable: Sendable {
+    let dupSort: Bool
     var keys: [[UInt8]] = []
     var values: [[UInt8]] = []
+
+    init(dupSort: Bool) { self.dupSort = dupSort }
+
+    /// Compares entry i with (key, value).
+    private func compare(_ i: Int, _ key: [UInt8], _ value: [UInt8]) -> Int {
+        let c = compareBytes(keys[i], key)
+        return c != 0 ? c : compareBytes(values[i], value)
+    }
 
     /// First index with keys[i] >= key.
     func lowerBound(_ key: [UInt8]) -> Int {
@@ -77,6 +91,18 @@ struct MemoryTable: Sendable {
         while lo < hi {
             let mid = (lo + hi) / 2
             if compareBytes(keys[mid], key) < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// First index with (keys[i], values[i]) >= (key, value) (`orEqual`) or > (not `orEqual`).
+    func pairBound(_ key: [UInt8], _ value: [UInt8], orEqual: Bool) -> Int {
+        var lo = 0
+        var hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let c = compare(mid, key, value)
+            if c < 0 || (!orEqual && c == 0) { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -92,9 +118,23 @@ struct MemoryTable: Sendable {
         return lo
     }
 
+    /// Index of the first entry of `key`.
     func find(_ key: [UInt8]) -> Int? {
         let i = lowerBound(key)
         return i < keys.count && keys[i] == key ? i : nil
+    }
+
+    /// Index of the pair (key, value).
+    func find(_ key: [UInt8], _ value: [UInt8]) -> Int? {
+        let i = pairBound(key, value, orEqual: true)
+        return i < keys.count && keys[i] == key && values[i] == value ? i : nil
+    }
+
+    /// One past the last entry of `key`, given its first index.
+    func endOfKey(_ key: [UInt8], from i: Int) -> Int {
+        var j = i
+        while j < keys.count && keys[j] == key { j += 1 }
+        return j
     }
 }
 
@@ -187,7 +227,20 @@ public final class MemoryWriteTransaction: KVWriteTransaction {
     @discardableResult
     public func put(_ table: KVTable, _ key: [UInt8], _ value: [UInt8], mode: KVPutMode) throws(KVStoreError) -> Bool {
         try checkKey(key)
+        try checkValue(value, table)
         let ti = try index(table)
+        if state.tables[ti].dupSort {
+            if mode == .noOverwrite && state.tables[ti].find(key) != nil { return false }
+            let i = state.tables[ti].pairBound(key, value, orEqual: true)
+            if i < state.tables[ti].keys.count && state.tables[ti].keys[i] == key
+                && state.tables[ti].values[i] == value
+            {
+                return false
+            }
+            state.tables[ti].keys.insert(key, at: i)
+            state.tables[ti].values.insert(value, at: i)
+            return true
+        }
         let i = state.tables[ti].lowerBound(key)
         if i < state.tables[ti].keys.count && state.tables[ti].keys[i] == key {
             if mode == .noOverwrite { return false }
@@ -204,6 +257,17 @@ public final class MemoryWriteTransaction: KVWriteTransaction {
         try checkKey(key)
         let ti = try index(table)
         guard let i = state.tables[ti].find(key) else { return false }
+        let end = state.tables[ti].endOfKey(key, from: i)
+        state.tables[ti].keys.removeSubrange(i..<end)
+        state.tables[ti].values.removeSubrange(i..<end)
+        return true
+    }
+
+    @discardableResult
+    public func delete(_ table: KVTable, _ key: [UInt8], value: [UInt8]) throws(KVStoreError) -> Bool {
+        try checkKey(key)
+        let ti = try index(table)
+        guard let i = state.tables[ti].find(key, value) else { return false }
         state.tables[ti].keys.remove(at: i)
         state.tables[ti].values.remove(at: i)
         return true
@@ -211,7 +275,7 @@ public final class MemoryWriteTransaction: KVWriteTransaction {
 
     public func clear(_ table: KVTable) throws(KVStoreError) {
         let ti = try index(table)
-        state.tables[ti] = MemoryTable()
+        state.tables[ti] = MemoryTable(dupSort: state.tables[ti].dupSort)
     }
 }
 
@@ -248,9 +312,11 @@ public final class MemoryCursor: KVCursor {
         case .last: i = t.keys.count - 1
         case .next:
             // LMDB: next on an unpositioned cursor behaves like first.
-            i = key.map { t.upperBound($0) } ?? 0
+            // Plain tables: by key only (the value under the cursor may have been overwritten).
+            i = key.map { t.dupSort ? t.pairBound($0, value, orEqual: false) : t.upperBound($0) } ?? 0
         case .prev:
-            i = key.map { t.lowerBound($0) - 1 } ?? t.keys.count - 1
+            i = key.map { (t.dupSort ? t.pairBound($0, value, orEqual: true) : t.lowerBound($0)) - 1 }
+                ?? t.keys.count - 1
         case .seek(let k):
             try checkKey(k)
             i = t.lowerBound(k)

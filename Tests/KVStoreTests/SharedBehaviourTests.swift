@@ -214,6 +214,64 @@ struct SharedBehaviourTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func dupSortTables(_ b: Backend) throws {
+        let h = try Harness(b, tables: [.dupSort("d"), "plain"])
+        try dupSortBody(h.store)
+    }
+
+    func dupSortBody<S: KVStore>(_ s: S) throws {
+        let d = try s.table("d")
+        let p = try s.table("plain")
+        #expect(d.isDupSort && !p.isDupSort)
+        try s.write { txn throws in
+            #expect(try txn.put(d, bytes("k"), bytes("b"), mode: .upsert))
+            #expect(try txn.put(d, bytes("k"), bytes("a"), mode: .upsert))
+            #expect(try txn.put(d, bytes("k"), bytes("c"), mode: .upsert))
+            #expect(try !txn.put(d, bytes("k"), bytes("b"), mode: .upsert))  // exact pair exists
+            #expect(try !txn.put(d, bytes("k"), bytes("z"), mode: .noOverwrite))  // key exists
+            #expect(try txn.put(d, bytes("j"), bytes("x"), mode: .noOverwrite))
+            #expect(try txn.put(d, bytes("ka"), bytes("y"), mode: .upsert))
+            #expect(try txn.get(d, bytes("k")) == bytes("a"))  // smallest value
+            #expect(try txn.count(d) == 5)
+            #expect(throws: KVStoreError.invalidValueSize(size: 0, max: kvMaxKeySize)) {
+                try txn.put(d, bytes("k"), [])
+            }
+            #expect(throws: KVStoreError.invalidValueSize(size: 512, max: kvMaxKeySize)) {
+                try txn.put(d, bytes("k"), [UInt8](repeating: 1, count: 512))
+            }
+        }
+        try s.read { r throws in
+            // Pairs in (key, value) order, forward and backward.
+            let pairs = try r.entries(d).map { String(decoding: $0.key + [0x3D] + $0.value, as: UTF8.self) }
+            #expect(pairs == ["j=x", "k=a", "k=b", "k=c", "ka=y"])
+            var back: [String] = []
+            let c = try r.cursor(d)
+            var e = try c.last()
+            while let x = e {
+                back.append(String(decoding: x.key + [0x3D] + x.value, as: UTF8.self))
+                e = try c.prev()
+            }
+            #expect(back == pairs.reversed())
+            #expect(try c.seek(bytes("k"))?.value == bytes("a"))
+            #expect(try c.next()?.value == bytes("b"))
+            #expect(try c.move(.seekExact(bytes("ka"))))
+            #expect(try c.prev()?.value == bytes("c"))
+        }
+        try s.write { txn throws in
+            #expect(try txn.delete(d, bytes("k"), value: bytes("b")))
+            #expect(try !txn.delete(d, bytes("k"), value: bytes("b")))
+            #expect(try txn.entries(d, prefix: bytes("k")).map(\.value) == [bytes("a"), bytes("c"), bytes("y")])
+            #expect(try txn.delete(d, bytes("k")))  // all values of "k"
+            #expect(try txn.count(d) == 2)
+            // delete(value:) on a plain table deletes only on a matching value.
+            try txn.put(p, bytes("x"), bytes("1"))
+            #expect(try !txn.delete(p, bytes("x"), value: bytes("2")))
+            #expect(try txn.delete(p, bytes("x"), value: bytes("1")))
+            #expect(try txn.count(p) == 0)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func snapshotIsolation(_ b: Backend) throws {
         let h = try Harness(b, tables: ["t"])
         try snapshotBody(h.store)

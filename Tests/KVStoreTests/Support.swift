@@ -58,7 +58,7 @@ final class Harness {
     let store: any KVStore
     let backend: Backend
 
-    init(_ backend: Backend, tables: [String], options: LMDBOptions = .test) throws {
+    init(_ backend: Backend, tables: [KVTableSpec], options: LMDBOptions = .test) throws {
         self.backend = backend
         switch backend {
         case .memory: store = MemoryStore(tables: tables)
