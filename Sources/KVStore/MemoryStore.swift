@@ -315,7 +315,8 @@ public final class MemoryCursor: KVCursor {
             // Plain tables: by key only (the value under the cursor may have been overwritten).
             i = key.map { t.dupSort ? t.pairBound($0, value, orEqual: false) : t.upperBound($0) } ?? 0
         case .prev:
-            i = key.map { (t.dupSort ? t.pairBound($0, value, orEqual: true) : t.lowerBound($0)) - 1 }
+            i =
+                key.map { (t.dupSort ? t.pairBound($0, value, orEqual: true) : t.lowerBound($0)) - 1 }
                 ?? t.keys.count - 1
         case .seek(let k):
             try checkKey(k)
