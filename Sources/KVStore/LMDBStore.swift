@@ -31,10 +31,14 @@ public struct LMDBOptions: Sendable {
     public var readOnly = false
     /// How long a write that needs map growth waits for open read transactions to end.
     public var growthWaitMilliseconds = 10_000
+    /// OS read-ahead on the data file. Turn off (`MDB_NORDAHEAD`) for random access to a store
+    /// larger than RAM (UTXO lookups), where read-ahead only evicts useful pages.
+    public var readAhead = true
 
     public init(
         mapSize: Int = 1 << 30, maxMapSize: Int = 1 << 44, maxTables: Int = 32, maxReaders: Int = 126,
-        durability: Durability = .durable, readOnly: Bool = false, growthWaitMilliseconds: Int = 10_000
+        durability: Durability = .durable, readOnly: Bool = false, growthWaitMilliseconds: Int = 10_000,
+        readAhead: Bool = true
     ) {
         self.mapSize = mapSize
         self.maxMapSize = maxMapSize
@@ -43,6 +47,7 @@ public struct LMDBOptions: Sendable {
         self.durability = durability
         self.readOnly = readOnly
         self.growthWaitMilliseconds = growthWaitMilliseconds
+        self.readAhead = readAhead
     }
 }
 
@@ -122,6 +127,7 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
         var flags = UInt32(MDB_NOTLS)
         if options.durability == .noSync { flags |= UInt32(MDB_NOSYNC) }
         if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+        if !options.readAhead { flags |= UInt32(MDB_NORDAHEAD) }
         rc = mdb_env_open(env, path, flags, 0o644)
         if rc != 0 { throw fail(rc, "mdb_env_open \(path)") }
         var dead: Int32 = 0
@@ -146,6 +152,18 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
                     throw .invalidTable(name)
                 }
                 throw fail(rc, "mdb_dbi_open \(name)")
+            }
+            // An existing table keeps its stored flags whatever we pass: refuse a mismatch.
+            var stored: UInt32 = 0
+            rc = mdb_dbi_flags(txn, dbi, &stored)
+            if rc != 0 {
+                mdb_txn_abort(txn)
+                throw fail(rc, "mdb_dbi_flags \(name)")
+            }
+            if (stored & UInt32(MDB_DUPSORT) != 0) != spec.dupSort {
+                mdb_txn_abort(txn)
+                mdb_env_close(env)
+                throw .invalidTable(name)
             }
             map[name] = KVTable(id: dbi, storeID: storeID, name: name, isDupSort: spec.dupSort)
         }
@@ -190,6 +208,15 @@ public final class LMDBStore: KVStore, @unchecked Sendable {
             if rc != 0 { throw lmdbError(rc, "mdb_reader_check") }
         }
         return Int(dead)
+    }
+
+    /// Writes a consistent copy of the store (as of a snapshot taken now; writers may continue) into
+    /// the existing, empty directory `path`. `compact` omits free pages and renumbers (slower, smaller).
+    public func copy(to path: String, compact: Bool = false) throws(KVStoreError) {
+        try withOpenEnv { () throws(KVStoreError) in
+            let rc = mdb_env_copy2(env, path, compact ? UInt32(MDB_CP_COMPACT) : 0)
+            if rc != 0 { throw lmdbError(rc, "mdb_env_copy2 \(path)") }
+        }
     }
 
     /// The current map size in bytes.

@@ -171,6 +171,46 @@ struct LMDBStoreTests {
         }
     }
 
+    @Test func copyMakesAConsistentBackup() throws {
+        let dir = TempDir()
+        let s = try LMDBStore(
+            path: dir.sub("db"), tables: ["a", .dupSort("d")],
+            options: LMDBOptions(durability: .noSync, readAhead: false))
+        let a = try s.table("a")
+        let d = try s.table("d")
+        try s.write { txn throws in
+            for i: UInt32 in 0..<2000 { try txn.put(a, be32(i), be32(i) + be32(i)) }
+            for i: UInt32 in 0..<100 { try txn.put(d, bytes("k"), be32(i)) }
+        }
+        try s.write { txn throws in
+            for i: UInt32 in 0..<1000 { try txn.delete(a, be32(i)) }
+        }
+        for compact in [false, true] {
+            let target = dir.sub(compact ? "compact" : "plain")
+            mkdir(target, 0o755)
+            try s.copy(to: target, compact: compact)
+            let c = try LMDBStore(path: target, tables: ["a", .dupSort("d")], options: .test)
+            let ca = try c.table("a")
+            let cd = try c.table("d")
+            try c.read { r throws in
+                #expect(try r.count(ca) == 1000)
+                #expect(try r.get(ca, be32(1500)) == be32(1500) + be32(1500))
+                #expect(try r.count(cd) == 100)
+            }
+            try c.close()
+        }
+        // A dup-sort table cannot be reopened as a plain one.
+        try s.close()
+        #expect(throws: KVStoreError.invalidTable("d")) {
+            try LMDBStore(path: dir.sub("db"), tables: ["a", "d"], options: .test)
+        }
+        #expect(throws: KVStoreError.invalidTable("a")) {
+            try LMDBStore(path: dir.sub("db"), tables: [.dupSort("a"), .dupSort("d")], options: .test)
+        }
+        // The failed opens released the write lock.
+        try LMDBStore(path: dir.sub("db"), tables: ["a", .dupSort("d")], options: .test).close()
+    }
+
     @Test func openErrorsAreTyped() throws {
         let dir = TempDir()
         // Not a directory we can create.
