@@ -91,6 +91,10 @@ public enum KVPutMode: Sendable {
     case upsert
     /// Insert only if the key is absent; otherwise leave the stored value and return `false`.
     case noOverwrite
+    /// Bulk-load fast path (`MDB_APPEND`: no search, pages filled completely) for keys arriving in
+    /// ascending order: stores only if `key` sorts after every key in the table, otherwise stores
+    /// nothing and returns `false`. Not available for dup-sort tables.
+    case append
 }
 
 /// A key and its value, copied out of the store.

@@ -30,6 +30,8 @@ public enum KVStoreError: Error, Equatable, Sendable {
     case nestedWriteTransaction
     /// A value in a dup-sort table is empty or longer than 511 bytes.
     case invalidValueSize(size: Int, max: Int)
+    /// The operation is not available here (e.g. `.append` on a dup-sort table).
+    case unsupported(String)
     /// The store was opened read-only.
     case readOnly
     /// Another process (or another open in this process) holds the store's write lock.

@@ -108,9 +108,14 @@ final class LMDBTxnCore {
         try checkValue(value, table)
         let t = try active()
         let dbi = try store.dbi(table)
-        let flags: UInt32 =
-            mode == .noOverwrite
-            ? UInt32(MDB_NOOVERWRITE) : table.isDupSort ? UInt32(MDB_NODUPDATA) : 0
+        let flags: UInt32
+        switch mode {
+        case .upsert: flags = table.isDupSort ? UInt32(MDB_NODUPDATA) : 0
+        case .noOverwrite: flags = UInt32(MDB_NOOVERWRITE)
+        case .append:
+            if table.isDupSort { throw .unsupported("append on dup-sort table \(table.name)") }
+            flags = UInt32(MDB_APPEND)
+        }
         let rc = key.withUnsafeBytes { kb in
             value.withUnsafeBytes { vb in
                 // SAFETY: LMDB copies the bytes into the map and does not write through these

@@ -229,6 +229,13 @@ public final class MemoryWriteTransaction: KVWriteTransaction {
         try checkKey(key)
         try checkValue(value, table)
         let ti = try index(table)
+        if mode == .append {
+            if state.tables[ti].dupSort { throw .unsupported("append on dup-sort table \(table.name)") }
+            if let last = state.tables[ti].keys.last, compareBytes(last, key) >= 0 { return false }
+            state.tables[ti].keys.append(key)
+            state.tables[ti].values.append(value)
+            return true
+        }
         if state.tables[ti].dupSort {
             if mode == .noOverwrite && state.tables[ti].find(key) != nil { return false }
             let i = state.tables[ti].pairBound(key, value, orEqual: true)

@@ -112,6 +112,24 @@ enum KVStoreBenchmark {
             dt = now() - t0
             lines.append("  cursor scan: \(rate(rows, dt)) rows  [\(rows) rows]")
             lines.append("  map size after load: \(store.mapSize >> 20) MiB")
+            // Sorted bulk load with .append (e.g. height-keyed indexes) into a second store.
+            let appendStore = try LMDBStore(
+                path: directory + "/bench-append", tables: ["t"],
+                options: LMDBOptions(mapSize: 1 << 30, durability: .noSync))
+            let at = try appendStore.table("t")
+            let sortedKeys = keys.sorted { $0.lexicographicallyPrecedes($1) }
+            t0 = now()
+            i = 0
+            while i < n {
+                let end = min(i + batch, n)
+                try appendStore.write { txn throws in
+                    for j in i..<end { _ = try txn.put(at, sortedKeys[j], values[j], mode: .append) }
+                }
+                i = end
+            }
+            dt = now() - t0
+            lines.append("  put (.append, keys in order, noSync): \(rate(n, dt))")
+            try appendStore.close()
             try store.close()
         }
         return lines

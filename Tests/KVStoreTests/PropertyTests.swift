@@ -11,6 +11,7 @@ struct PropertyTests {
         case delete([UInt8])
         case get([UInt8])
         case deletePair([UInt8], [UInt8])
+        case append([UInt8], [UInt8])
         case seekAndWalk([UInt8], Int)
         case walkBack(Int)
         case count, clear
@@ -35,7 +36,8 @@ struct PropertyTests {
         case 35..<45: return .putNew(randomKey(&rng), randomValue(&rng))
         case 45..<57: return .delete(randomKey(&rng))
         case 57..<65: return .deletePair(randomKey(&rng), randomValue(&rng))
-        case 65..<80: return .get(randomKey(&rng))
+        case 65..<75: return .get(randomKey(&rng))
+        case 75..<80: return .append(randomKey(&rng), randomValue(&rng))
         case 80..<90: return .seekAndWalk(randomKey(&rng), Int(rng.next() % 5))
         case 90..<95: return .walkBack(Int(rng.next() % 5))
         case 95..<99: return .count
@@ -55,6 +57,8 @@ struct PropertyTests {
             case .putNew(let k, let v): out.append("putNew \(try txn.put(t, k, dv(v), mode: .noOverwrite))")
             case .delete(let k): out.append("del \(try txn.delete(t, k))")
             case .deletePair(let k, let v): out.append("delPair \(try txn.delete(t, k, value: dv(v)))")
+            case .append(let k, let v):
+                out.append(t.isDupSort ? "append n/a" : "append \(try txn.put(t, k, v, mode: .append))")
             case .get(let k): out.append("get \(String(describing: try txn.get(t, k)))")
             case .seekAndWalk(let k, let n):
                 let c = try txn.cursor(t)

@@ -54,6 +54,18 @@ struct SharedBehaviourTests {
                     KVPair(key: bytes("k1"), value: bytes("v1b")), KVPair(key: bytes("k3"), value: bytes("v3")),
                 ])
         }
+        // Append: ascending keys only; out of order stores nothing.
+        let seq = try s.table("b")
+        try s.write { txn throws in
+            try txn.clear(seq)
+            for i: UInt32 in 1...100 { #expect(try txn.put(seq, be32(i * 2), be32(i), mode: .append)) }
+            #expect(try !txn.put(seq, be32(200), [0], mode: .append))  // equal to last
+            #expect(try !txn.put(seq, be32(3), [0], mode: .append))  // before last
+            #expect(try txn.put(seq, be32(201), [1], mode: .append))
+            #expect(try txn.count(seq) == 101)
+            #expect(try txn.get(seq, be32(200)) == be32(100))
+            try txn.clear(seq)
+        }
         // Key size limits are the same for every backend.
         let long = [UInt8](repeating: 7, count: kvMaxKeySize)
         try s.write { txn throws in
@@ -235,6 +247,9 @@ struct SharedBehaviourTests {
             #expect(try txn.count(d) == 5)
             #expect(throws: KVStoreError.invalidValueSize(size: 0, max: kvMaxKeySize)) {
                 try txn.put(d, bytes("k"), [])
+            }
+            #expect(throws: KVStoreError.unsupported("append on dup-sort table d")) {
+                try txn.put(d, bytes("zz"), bytes("v"), mode: .append)
             }
             #expect(throws: KVStoreError.invalidValueSize(size: 512, max: kvMaxKeySize)) {
                 try txn.put(d, bytes("k"), [UInt8](repeating: 1, count: 512))
