@@ -52,7 +52,8 @@ final class LMDBTxnCore {
     }
 
     @inline(__always)
-    func check(_ rc: Int32, _ what: StaticString) throws(KVStoreError) {
+    /// Throws the error for a non-zero `rc`, noting MAP_FULL for the retry logic.
+    func fail(_ rc: Int32, _ what: StaticString) throws(KVStoreError) -> Never {
         if rc == MDB_MAP_FULL { sawMapFull = true }
         throw lmdbError(rc, "\(what)")
     }
@@ -70,7 +71,7 @@ final class LMDBTxnCore {
             return mdb_get(t, dbi, &k, &v)
         }
         if rc == MDB_NOTFOUND { return nil }
-        if rc != 0 { try check(rc, "mdb_get") }
+        if rc != 0 { try fail(rc, "mdb_get") }
         // SAFETY: mv_data/mv_size describe bytes in the map, valid until the transaction ends or
         // (for a write transaction) the next modification; copied out at once.
         return Array(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
@@ -89,7 +90,7 @@ final class LMDBTxnCore {
             return mdb_get(t, dbi, &k, &v)
         }
         if rc == MDB_NOTFOUND { return try body(nil) }
-        if rc != 0 { try check(rc, "mdb_get") }
+        if rc != 0 { try fail(rc, "mdb_get") }
         // SAFETY: as in get; the buffer cannot outlive `body`.
         return try body(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
     }
@@ -99,7 +100,7 @@ final class LMDBTxnCore {
         let dbi = try store.dbi(table)
         var st = MDB_stat()
         let rc = mdb_stat(t, dbi, &st)
-        if rc != 0 { try check(rc, "mdb_stat") }
+        if rc != 0 { try fail(rc, "mdb_stat") }
         return st.ms_entries
     }
 
@@ -130,7 +131,7 @@ final class LMDBTxnCore {
             }
         }
         if rc == MDB_KEYEXIST { return false }
-        if rc != 0 { try check(rc, "mdb_put") }
+        if rc != 0 { try fail(rc, "mdb_put") }
         return true
     }
 
@@ -144,7 +145,7 @@ final class LMDBTxnCore {
             return mdb_del(t, dbi, &k, nil)
         }
         if rc == MDB_NOTFOUND { return false }
-        if rc != 0 { try check(rc, "mdb_del") }
+        if rc != 0 { try fail(rc, "mdb_del") }
         return true
     }
 
@@ -167,7 +168,7 @@ final class LMDBTxnCore {
             }
         }
         if rc == MDB_NOTFOUND { return false }
-        if rc != 0 { try check(rc, "mdb_del") }
+        if rc != 0 { try fail(rc, "mdb_del") }
         return true
     }
 
@@ -175,7 +176,7 @@ final class LMDBTxnCore {
         let t = try active()
         let dbi = try store.dbi(table)
         let rc = mdb_drop(t, dbi, 0)
-        if rc != 0 { try check(rc, "mdb_drop") }
+        if rc != 0 { try fail(rc, "mdb_drop") }
     }
 
     func openCursor(_ table: KVTable) throws(KVStoreError) -> LMDBCursor {
@@ -184,8 +185,7 @@ final class LMDBTxnCore {
         var cp: OpaquePointer?
         let rc = mdb_cursor_open(t, dbi, &cp)
         guard rc == 0, let c = cp else {
-            try check(rc, "mdb_cursor_open")
-            throw lmdbError(rc, "mdb_cursor_open")
+            try fail(rc, "mdb_cursor_open")
         }
         let cursor = LMDBCursor(core: self, handle: c)
         cursors[ObjectIdentifier(cursor)] = c
@@ -306,8 +306,7 @@ public final class LMDBCursor: KVCursor {
         }
         positioned = false
         if rc == MDB_NOTFOUND { return false }
-        try core.check(rc, "mdb_cursor_get")
-        return false
+        try core.fail(rc, "mdb_cursor_get")
     }
 
     public func withCurrent<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) throws -> R? {
@@ -318,7 +317,7 @@ public final class LMDBCursor: KVCursor {
         // Re-read the position: in a write transaction a put may have moved the page.
         let rc = mdb_cursor_get(handle, &k, &v, MDB_GET_CURRENT)
         if rc == MDB_NOTFOUND { return nil }
-        if rc != 0 { try core.check(rc, "mdb_cursor_get(GET_CURRENT)") }
+        if rc != 0 { try core.fail(rc, "mdb_cursor_get(GET_CURRENT)") }
         // SAFETY: valid until the next cursor move or modification; `body` cannot outlive this call.
         return try body(
             UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
