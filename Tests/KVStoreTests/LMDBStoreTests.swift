@@ -232,6 +232,37 @@ struct LMDBStoreTests {
         }
     }
 
+    /// Dropped snapshots and cursors release their reader slots and LMDB cursors (deinit paths).
+    @Test func droppedTransactionsAndCursorsReleaseResources() throws {
+        let dir = TempDir()
+        let s = try LMDBStore(
+            path: dir.sub("db"), tables: ["t"], options: LMDBOptions(maxReaders: 2, durability: .noSync))
+        defer { try? s.close() }
+        let t = try s.table("t")
+        try s.write { txn throws in for i: UInt32 in 0..<10 { try txn.put(t, be32(i), [1]) } }
+        for i in 0..<500 {
+            var r: LMDBReadTransaction? = try s.beginRead()
+            var c = try r?.cursor(t)
+            _ = try c?.first()
+            if i % 2 == 0 { c = nil }  // cursor released before or after its transaction
+            r = nil
+            _ = c
+        }
+        // Cursors kept past their transaction's end are inert.
+        var kept: [LMDBCursor] = []
+        for _ in 0..<10 {
+            try s.read { r throws in kept.append(try r.cursor(t)) }
+        }
+        for c in kept { #expect(throws: KVStoreError.txnAlreadyFinished) { try c.move(.first) } }
+        kept.removeAll()
+        // Both reader slots are free.
+        let a = try s.beginRead()
+        let b = try s.beginRead()
+        a.finish()
+        b.finish()
+        try s.close()
+    }
+
     @Test func readerTableFull() throws {
         let dir = TempDir()
         let s = try LMDBStore(
