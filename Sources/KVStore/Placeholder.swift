@@ -1,1 +1,0 @@
-// KVStore arrives with its issue.
