@@ -1,0 +1,197 @@
+/// base^exponent mod m on `Limbs`: Montgomery (CIOS) multiplication with a sliding window for odd
+/// moduli, schoolbook multiplication with Knuth-D reduction for even moduli.
+enum ModularExponentiation {
+    /// An exponent as big-endian `bytes` followed by `trailingZeroBytes` zero bytes — EIP-198's
+    /// right zero-padding of short input — so a long, mostly absent exponent is never materialized.
+    struct Exponent {
+        var bytes: ArraySlice<UInt8>
+        var trailingZeroBytes: UInt64
+    }
+
+    /// `base^exponent mod modulus` for a normalized, non-zero modulus; the result is normalized.
+    /// 0^0 = 1 (mod m), as in EIP-198 and geth.
+    static func power(base: [UInt64], exponent: Exponent, modulus m: [UInt64]) -> [UInt64] {
+        precondition(!m.isEmpty && m[m.count - 1] != 0, "modulus must be normalized and non-zero")
+        if Limbs.isOne(m) { return [] }
+        // Skip leading zero bytes of the exponent.
+        var e = exponent.bytes
+        while let f = e.first, f == 0 { e = e.dropFirst() }
+        if e.isEmpty { return [1] }  // exponent 0 (trailing zeros keep it 0)
+        let b = Limbs.remainder(base, m)
+        if b.isEmpty { return [] }
+        if Limbs.isOne(b) { return [1] }
+        if m[0] & 1 == 1 {
+            return montgomeryPower(base: b, exponent: Exponent(bytes: e, trailingZeroBytes: exponent.trailingZeroBytes), modulus: m)
+        }
+        return plainPower(base: b, exponent: Exponent(bytes: e, trailingZeroBytes: exponent.trailingZeroBytes), modulus: m)
+    }
+
+    // MARK: - Window driver
+
+    /// Sliding-window left-to-right exponentiation (HAC 14.85) over an engine that owns the
+    /// accumulator and a table of odd powers base^1, base^3, …. `e` has no leading zero byte.
+    static func slidingWindow<E: ExponentiationEngine>(_ engine: E, _ e: Exponent) {
+        let bitCount = e.bytes.count * 8 - Int(e.bytes[e.bytes.startIndex].leadingZeroBitCount)
+        let w = bitCount <= 8 ? 1 : bitCount <= 128 ? 3 : bitCount <= 768 ? 4 : 5
+        engine.prepareTable(count: 1 << (w - 1))
+        let bytes = e.bytes
+        let last = bytes.endIndex - 1
+        @inline(__always) func bit(_ i: Int) -> Int { Int((bytes[last - (i >> 3)] >> UInt8(i & 7)) & 1) }
+        var i = bitCount - 1
+        var started = false
+        while i >= 0 {
+            if bit(i) == 0 {
+                engine.square()
+                i -= 1
+                continue
+            }
+            var l = max(i - w + 1, 0)
+            while bit(l) == 0 { l += 1 }
+            var value = 0
+            var k = i
+            while k >= l {
+                value = (value << 1) | bit(k)
+                k -= 1
+            }
+            if started {
+                for _ in 0...(i - l) { engine.square() }
+                engine.multiply(table: value >> 1)
+            } else {
+                engine.load(table: value >> 1)
+                started = true
+            }
+            i = l - 1
+        }
+        // Trailing zero bytes: 8 squarings each; 0 and 1 are fixed points, so stop early there.
+        var remaining = e.trailingZeroBytes
+        while remaining > 0 {
+            if engine.accumulatorIsZeroOrOne() { break }
+            for _ in 0..<8 { engine.square() }
+            remaining -= 1
+        }
+    }
+
+    // MARK: - Odd modulus: Montgomery
+
+    static func montgomeryPower(base: [UInt64], exponent: Exponent, modulus: [UInt64]) -> [UInt64] {
+        let n = modulus.count
+        // R² mod m with R = 2^(64n).
+        var r2src = [UInt64](repeating: 0, count: 2 * n + 1)
+        r2src[2 * n] = 1
+        let r2 = Limbs.remainder(r2src, modulus)
+        let tableCount = 16  // enough for w ≤ 5
+        // Layout: m | r2 | one(R mod m) | acc | scratch(n+2) | table(tableCount·n) | tmp(n)
+        let total = n * 5 + 2 + tableCount * n + n
+        let arena = UnsafeMutablePointer<UInt64>.allocate(capacity: total)
+        defer { arena.deallocate() }
+        arena.initialize(repeating: 0, count: total)
+        let m = arena, r2p = arena + n, one = arena + 2 * n, acc = arena + 3 * n, t = arena + 4 * n
+        let table = arena + 5 * n + 2, tmp = table + tableCount * n
+        // SAFETY: modulus has n limbs; r2 and base are reduced mod m, so at most n limbs each.
+        for (i, x) in modulus.enumerated() { m[i] = x }
+        for (i, x) in r2.enumerated() { r2p[i] = x }
+        for (i, x) in base.enumerated() { tmp[i] = x }
+        let m0inv = Limbs.negativeInverse(modulus[0])
+        // one = R mod m = MontMul(1, R²); table[0] = base·R mod m.
+        acc[0] = 1
+        Limbs.montgomeryMultiply(one, acc, r2p, m, n, m0inv, t)
+        Limbs.montgomeryMultiply(table, tmp, r2p, m, n, m0inv, t)
+        acc.update(from: one, count: n)
+        let engine = MontgomeryEngine(m: m, n: n, m0inv: m0inv, one: one, acc: acc, t: t, table: table, tmp: tmp)
+        slidingWindow(engine, exponent)
+        // Leave the Montgomery domain: MontMul(acc, 1).
+        tmp.update(repeating: 0, count: n)
+        tmp[0] = 1
+        Limbs.montgomeryMultiply(acc, acc, tmp, m, n, m0inv, t)
+        return Limbs.normalized(Array(UnsafeBufferPointer(start: acc, count: n)))
+    }
+
+    // MARK: - Even modulus: multiply, then reduce
+
+    static func plainPower(base: [UInt64], exponent: Exponent, modulus: [UInt64]) -> [UInt64] {
+        let n = modulus.count
+        let shift = modulus[n - 1].leadingZeroBitCount
+        let tableCount = 16
+        // Layout: v (shifted modulus) | acc | product(2n+1) | table(tableCount·n)
+        let total = n + n + (2 * n + 1) + tableCount * n
+        let arena = UnsafeMutablePointer<UInt64>.allocate(capacity: total)
+        defer { arena.deallocate() }
+        arena.initialize(repeating: 0, count: total)
+        let v = arena, acc = arena + n, product = arena + 2 * n, table = arena + 4 * n + 1
+        // SAFETY: modulus has n limbs; base < modulus has at most n limbs.
+        for (i, x) in modulus.enumerated() { v[i] = x }
+        Limbs.shiftLeft(v, v, n, shift)
+        for (i, x) in base.enumerated() { table[i] = x }
+        acc[0] = 1
+        let engine = PlainEngine(v: v, n: n, shift: shift, acc: acc, product: product, table: table)
+        slidingWindow(engine, exponent)
+        return Limbs.normalized(Array(UnsafeBufferPointer(start: acc, count: n)))
+    }
+}
+
+/// The operations the window driver needs; engines own pointer-backed storage for one call.
+protocol ExponentiationEngine {
+    /// table[k] = base^(2k+1) for k < count; table[0] is already set.
+    func prepareTable(count: Int)
+    func square()
+    func multiply(table k: Int)
+    func load(table k: Int)
+    func accumulatorIsZeroOrOne() -> Bool
+}
+
+struct MontgomeryEngine: ExponentiationEngine {
+    let m: UnsafeMutablePointer<UInt64>, n: Int, m0inv: UInt64
+    let one: UnsafeMutablePointer<UInt64>, acc: UnsafeMutablePointer<UInt64>, t: UnsafeMutablePointer<UInt64>
+    let table: UnsafeMutablePointer<UInt64>, tmp: UnsafeMutablePointer<UInt64>
+
+    func prepareTable(count: Int) {
+        guard count > 1 else { return }
+        Limbs.montgomeryMultiply(tmp, table, table, m, n, m0inv, t)  // base²
+        for k in 1..<count {
+            Limbs.montgomeryMultiply(table + k * n, table + (k - 1) * n, tmp, m, n, m0inv, t)
+        }
+    }
+    @inline(__always) func square() { Limbs.montgomeryMultiply(acc, acc, acc, m, n, m0inv, t) }
+    @inline(__always) func multiply(table k: Int) { Limbs.montgomeryMultiply(acc, acc, table + k * n, m, n, m0inv, t) }
+    func load(table k: Int) { acc.update(from: table + k * n, count: n) }
+    func accumulatorIsZeroOrOne() -> Bool {
+        var zero = true, isOne = true
+        for i in 0..<n {
+            if acc[i] != 0 { zero = false }
+            if acc[i] != one[i] { isOne = false }
+        }
+        return zero || isOne
+    }
+}
+
+struct PlainEngine: ExponentiationEngine {
+    let v: UnsafeMutablePointer<UInt64>, n: Int, shift: Int
+    let acc: UnsafeMutablePointer<UInt64>, product: UnsafeMutablePointer<UInt64>, table: UnsafeMutablePointer<UInt64>
+
+    /// r = a·b mod m; r may alias a or b (the product is formed in separate scratch).
+    @inline(__always)
+    func mulMod(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>) {
+        Limbs.multiply(product, a, b, n)
+        product[2 * n] = Limbs.shiftLeft(product, product, 2 * n, shift)
+        Limbs.reduce(product, 2 * n + 1, v, n)
+        Limbs.shiftRight(r, product, n, shift)
+    }
+
+    func prepareTable(count: Int) {
+        guard count > 1 else { return }
+        // table[count-1] is free until the loop reaches it: use it for base².
+        let sq = table + (count - 1) * n
+        mulMod(sq, table, table)
+        for k in 1..<count {
+            mulMod(table + k * n, table + (k - 1) * n, sq)
+        }
+    }
+    @inline(__always) func square() { mulMod(acc, acc, acc) }
+    @inline(__always) func multiply(table k: Int) { mulMod(acc, acc, table + k * n) }
+    func load(table k: Int) { acc.update(from: table + k * n, count: n) }
+    func accumulatorIsZeroOrOne() -> Bool {
+        if acc[0] > 1 { return false }
+        for i in 1..<n where acc[i] != 0 { return false }
+        return true
+    }
+}

@@ -1,0 +1,84 @@
+import BigInt
+import Foundation
+import Precompiles
+import Primitives
+import TestSupport
+import Testing
+
+/// MODEXP against attaswift BigInt's `power(_:modulus:)` on random operands of many shapes.
+@Suite struct ModExpOracleTests {
+    static func big(_ b: [UInt8]) -> BigUInt { BigUInt(Data(b)) }
+
+    static func expected(base: [UInt8], exponent: [UInt8], modulus: [UInt8]) -> [UInt8] {
+        let m = big(modulus)
+        guard !m.isZero else { return [UInt8](repeating: 0, count: modulus.count) }
+        let r = [UInt8](big(base).power(big(exponent), modulus: m).serialize())
+        return [UInt8](repeating: 0, count: modulus.count - r.count) + r
+    }
+
+    static func bytes(_ n: Int, _ rng: inout SplitMix64) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+
+    @Test func randomAgainstBigInt() {
+        var rng = SplitMix64(seed: 198)
+        var even = 0, zeroExp = 0, modOne = 0, baseGE = 0
+        let cases = 5_000
+        for i in 0..<cases {
+            let shape = i % 10
+            let large = i % 50 == 0
+            let maxLen = large ? 260 : 72
+            var modulus = Self.bytes(Int.random(in: 1...maxLen, using: &rng), &rng)
+            var base = Self.bytes(Int.random(in: 0...(maxLen + 16), using: &rng), &rng)
+            var exponent = Self.bytes(Int.random(in: 0...(large ? 40 : 24), using: &rng), &rng)
+            switch shape {
+            case 0: modulus[modulus.count - 1] &= 0xfe  // even
+            case 1: exponent = [UInt8](repeating: 0, count: exponent.count)  // zero exponent
+            case 2: modulus = [UInt8](repeating: 0, count: modulus.count - 1) + [1]  // mod 1
+            case 3: modulus[0] = 0; if modulus.count > 2 { modulus[1] = 0 }  // leading zero bytes
+            case 4: base = modulus + Self.bytes(Int.random(in: 0...8, using: &rng), &rng)  // base ≥ mod
+            case 5:  // even modulus with many trailing zero bits
+                let k = Int.random(in: 0..<modulus.count, using: &rng)
+                for j in (modulus.count - k)..<modulus.count { modulus[j] = 0 }
+                if Self.big(modulus).isZero { modulus[0] = 0x80 }
+            case 6: base = [UInt8](repeating: 0, count: base.count)  // base 0
+            case 7: modulus = [UInt8](repeating: 0xff, count: modulus.count)  // all ones (odd)
+            default: break
+            }
+            let m = Self.big(modulus)
+            if !m.isZero && m.words[0] & 1 == 0 { even += 1 }
+            if Self.big(exponent).isZero { zeroExp += 1 }
+            if m == 1 { modOne += 1 }
+            if Self.big(base) >= m { baseGE += 1 }
+            let input = modexpInput(base: base, exponent: exponent, modulus: modulus)
+            let got = ModExp.run(input: input, gasLimit: .max, pricing: .eip2565)
+            let want = Self.expected(base: base, exponent: exponent, modulus: modulus)
+            #expect(got.output == want, "case \(i): \(input.hex)")
+            if got.output != want { return }
+            // A truncated copy of the same call must equal the zero-padded one.
+            if i % 7 == 0 && input.count > 96 {
+                let cut = Int.random(in: 96..<input.count, using: &rng)
+                let truncated = Array(input[0..<cut])
+                let padded = truncated + [UInt8](repeating: 0, count: input.count - cut)
+                let b = Array(padded[96..<(96 + base.count)])
+                let e = Array(padded[(96 + base.count)..<(96 + base.count + exponent.count)])
+                let mm = Array(padded[(96 + base.count + exponent.count)...])
+                #expect(ModExp.run(input: truncated, gasLimit: .max, pricing: .eip2565).output
+                    == Self.expected(base: b, exponent: e, modulus: mm), "truncated case \(i)")
+            }
+        }
+        #expect(even >= 500 && zeroExp >= 500 && modOne >= 500 && baseGE >= 500)
+    }
+
+    /// Long exponents with small moduli (many squarings, both engines).
+    @Test func longExponents() {
+        var rng = SplitMix64(seed: 2565)
+        for i in 0..<60 {
+            var modulus = Self.bytes(Int.random(in: 1...24, using: &rng), &rng)
+            if i % 2 == 0 { modulus[modulus.count - 1] &= 0xfe }
+            let base = Self.bytes(24, &rng)
+            let exponent = Self.bytes(Int.random(in: 100...300, using: &rng), &rng)
+            let input = modexpInput(base: base, exponent: exponent, modulus: modulus)
+            #expect(ModExp.run(input: input, gasLimit: .max, pricing: .eip198).output
+                == Self.expected(base: base, exponent: exponent, modulus: modulus), "case \(i)")
+        }
+    }
+}
