@@ -18,17 +18,18 @@ import Testing
 
     static func bytes(_ n: Int, _ rng: inout SplitMix64) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) } }
 
-    @Test func randomAgainstBigInt() {
-        var rng = SplitMix64(seed: 198)
+    /// 5,000 cases in 10 shards of 500 (shards run in parallel; debug-mode BigInt dominates the time).
+    @Test(arguments: 0..<10) func randomAgainstBigInt(shard: Int) {
+        var rng = SplitMix64(seed: 198 &+ UInt64(shard) &* 0x9e37)
         var even = 0, zeroExp = 0, modOne = 0, baseGE = 0
-        let cases = 5_000
-        for i in 0..<cases {
+        for i in (shard * 500)..<((shard + 1) * 500) {
             let shape = i % 10
-            let large = i % 50 == 0
-            let maxLen = large ? 260 : 72
+            // Debug-mode BigInt is the slow side; keep most operands small, a few up to 256 bytes.
+            let large = i % 250 == 0
+            let maxLen = large ? 256 : 40
             var modulus = Self.bytes(Int.random(in: 1...maxLen, using: &rng), &rng)
             var base = Self.bytes(Int.random(in: 0...(maxLen + 16), using: &rng), &rng)
-            var exponent = Self.bytes(Int.random(in: 0...(large ? 40 : 24), using: &rng), &rng)
+            var exponent = Self.bytes(Int.random(in: 0...8, using: &rng), &rng)
             switch shape {
             case 0: modulus[modulus.count - 1] &= 0xfe  // even
             case 1: exponent = [UInt8](repeating: 0, count: exponent.count)  // zero exponent
@@ -65,17 +66,17 @@ import Testing
                     == Self.expected(base: b, exponent: e, modulus: mm), "truncated case \(i)")
             }
         }
-        #expect(even >= 500 && zeroExp >= 500 && modOne >= 500 && baseGE >= 500)
+        #expect(even >= 50 && zeroExp >= 50 && modOne >= 50 && baseGE >= 50)
     }
 
     /// Long exponents with small moduli (many squarings, both engines).
     @Test func longExponents() {
         var rng = SplitMix64(seed: 2565)
-        for i in 0..<60 {
+        for i in 0..<24 {
             var modulus = Self.bytes(Int.random(in: 1...24, using: &rng), &rng)
             if i % 2 == 0 { modulus[modulus.count - 1] &= 0xfe }
             let base = Self.bytes(24, &rng)
-            let exponent = Self.bytes(Int.random(in: 100...300, using: &rng), &rng)
+            let exponent = Self.bytes(Int.random(in: 40...128, using: &rng), &rng)
             let input = modexpInput(base: base, exponent: exponent, modulus: modulus)
             #expect(ModExp.run(input: input, gasLimit: .max, pricing: .eip198).output
                 == Self.expected(base: base, exponent: exponent, modulus: modulus), "case \(i)")

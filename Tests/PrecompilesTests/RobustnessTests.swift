@@ -21,7 +21,7 @@ import Testing
                 func len() -> [UInt8] {
                     switch Int.random(in: 0..<4, using: &rng) {
                     case 0: return word(UInt64.random(in: 0...40, using: &rng))
-                    case 1: return word(UInt64.random(in: 0...1100, using: &rng))
+                    case 1: return word(UInt64.random(in: 0...(Int.random(in: 0..<8, using: &rng) == 0 ? 1100 : 200), using: &rng))
                     case 2: return (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
                     default: return word(UInt64.random(in: 0...UInt64.max, using: &rng))
                     }
