@@ -11,10 +11,9 @@ enum Limbs {
     /// `a * b + t + c` as a 128-bit (hi, lo) pair; cannot overflow.
     @inline(__always)
     static func mulAdd(_ a: UInt64, _ b: UInt64, _ t: UInt64, _ c: UInt64) -> (hi: UInt64, lo: UInt64) {
-        let p = a.multipliedFullWidth(by: b)
-        let (l1, o1) = p.low.addingReportingOverflow(t)
-        let (l2, o2) = l1.addingReportingOverflow(c)
-        return (p.high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0), l2)
+        // (2^64−1)² + 2·(2^64−1) = 2^128 − 1: the wrapping operators never wrap.
+        let p = UInt128(a) &* UInt128(b) &+ UInt128(t) &+ UInt128(c)
+        return (UInt64(truncatingIfNeeded: p &>> 64), UInt64(truncatingIfNeeded: p))
     }
 
     // MARK: - Arrays
@@ -246,6 +245,83 @@ enum Limbs {
         }
         // t[0...n] < 2m: subtract m once if t ≥ m.
         var geq = t[n] != 0
+        if !geq {
+            geq = true
+            var i = n - 1
+            while i >= 0 {
+                if t[i] != m[i] {
+                    geq = t[i] > m[i]
+                    break
+                }
+                i -= 1
+            }
+        }
+        if geq {
+            var borrow = false
+            for i in 0..<n {
+                let (d1, b1) = t[i].subtractingReportingOverflow(m[i])
+                let (d2, b2) = d1.subtractingReportingOverflow(borrow ? 1 : 0)
+                r[i] = d2
+                borrow = b1 || b2
+            }
+        } else {
+            r.update(from: t, count: n)
+        }
+    }
+
+    /// Montgomery square r = a²·R⁻¹ mod m: the square by cross products (n(n−1)/2 word products,
+    /// doubled, plus the diagonal), then a separated (SOS) Montgomery reduction — about 1.5n² word
+    /// products instead of CIOS's 2n². Requirements: a < m; m odd with n limbs; `s` has 2n limbs of
+    /// scratch. r may alias a.
+    @inline(__always)
+    static func montgomerySquare(
+        _ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>,
+        _ m: UnsafePointer<UInt64>, _ n: Int, _ m0inv: UInt64, _ s: UnsafeMutablePointer<UInt64>
+    ) {
+        s.update(repeating: 0, count: 2 * n)
+        // Cross products a[i]·a[j], i < j.
+        for i in 0..<n {
+            let ai = a[i]
+            var c: UInt64 = 0
+            let si = s + i
+            for j in (i + 1)..<n {
+                (c, si[j]) = mulAdd(ai, a[j], si[j], c)
+            }
+            s[i + n] = c
+        }
+        // Double them (the sum of cross products is < a²/2, so no bit leaves the 2n limbs).
+        var carry: UInt64 = 0
+        for k in 0..<(2 * n) {
+            let x = s[k]
+            s[k] = (x << 1) | carry
+            carry = x >> 63
+        }
+        // Add the diagonal a[i]².
+        var c: UInt64 = 0
+        for i in 0..<n {
+            let (hi, lo) = mulAdd(a[i], a[i], s[2 * i], c)
+            s[2 * i] = lo
+            let (h2, o) = s[2 * i + 1].addingReportingOverflow(hi)
+            s[2 * i + 1] = h2
+            c = o ? 1 : 0
+        }
+        // Reduce: add q·m·2^(64i) to clear limb i, carrying the overflow of limb i+n to the next round.
+        var top: UInt64 = 0
+        for i in 0..<n {
+            let q = s[i] &* m0inv
+            var cc: UInt64 = 0
+            let si = s + i
+            for j in 0..<n {
+                (cc, si[j]) = mulAdd(q, m[j], si[j], cc)
+            }
+            let (x1, o1) = s[i + n].addingReportingOverflow(cc)
+            let (x2, o2) = x1.addingReportingOverflow(top)
+            s[i + n] = x2
+            top = (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+        }
+        // Result s[n..<2n] + top·R < 2m.
+        let t = s + n
+        var geq = top != 0
         if !geq {
             geq = true
             var i = n - 1

@@ -80,13 +80,13 @@ enum ModularExponentiation {
         r2src[2 * n] = 1
         let r2 = Limbs.remainder(r2src, modulus)
         let tableCount = 16  // enough for w ≤ 5
-        // Layout: m | r2 | one(R mod m) | acc | scratch(n+2) | table(tableCount·n) | tmp(n)
-        let total = n * 5 + 2 + tableCount * n + n
+        // Layout: m | r2 | one(R mod m) | acc | scratch(2n+2) | table(tableCount·n) | tmp(n)
+        let total = n * 6 + 2 + tableCount * n + n
         let arena = UnsafeMutablePointer<UInt64>.allocate(capacity: total)
         defer { arena.deallocate() }
         arena.initialize(repeating: 0, count: total)
         let m = arena, r2p = arena + n, one = arena + 2 * n, acc = arena + 3 * n, t = arena + 4 * n
-        let table = arena + 5 * n + 2, tmp = table + tableCount * n
+        let table = arena + 6 * n + 2, tmp = table + tableCount * n
         // SAFETY: modulus has n limbs; r2 and base are reduced mod m, so at most n limbs each.
         for (i, x) in modulus.enumerated() { m[i] = x }
         for (i, x) in r2.enumerated() { r2p[i] = x }
@@ -151,7 +151,7 @@ struct MontgomeryEngine: ExponentiationEngine {
             Limbs.montgomeryMultiply(table + k * n, table + (k - 1) * n, tmp, m, n, m0inv, t)
         }
     }
-    @inline(__always) func square() { Limbs.montgomeryMultiply(acc, acc, acc, m, n, m0inv, t) }
+    @inline(__always) func square() { Limbs.montgomerySquare(acc, acc, m, n, m0inv, t) }
     @inline(__always) func multiply(table k: Int) { Limbs.montgomeryMultiply(acc, acc, table + k * n, m, n, m0inv, t) }
     func load(table k: Int) { acc.update(from: table + k * n, count: n) }
     func accumulatorIsZeroOrOne() -> Bool {
