@@ -107,7 +107,123 @@ enum Limbs {
         return normalized(Array(u[0..<n]))
     }
 
+    /// a >> bits (any bit count), normalized.
+    static func shiftedRight(_ a: [UInt64], bits: Int) -> [UInt64] {
+        let limbShift = bits / 64, bitShift = bits % 64
+        guard limbShift < a.count else { return [] }
+        var out = Array(a[limbShift...])
+        out.withUnsafeMutableBufferPointer { p in
+            // SAFETY: in-place shift over the buffer's own count.
+            if let base = p.baseAddress { shiftRight(base, base, p.count, bitShift) }
+        }
+        return normalized(out)
+    }
+
+    /// The low n limbs of a (zero-extended), top limb masked.
+    static func low(_ a: [UInt64], _ n: Int, _ mask: UInt64) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: n)
+        for i in 0..<min(n, a.count) { out[i] = a[i] }
+        out[n - 1] &= mask
+        return out
+    }
+
+    /// (a − b) mod 2^k on n-limb operands, top limb masked.
+    static func subtractLow(_ a: [UInt64], _ b: [UInt64], _ n: Int, _ mask: UInt64) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: n)
+        var borrow = false
+        for i in 0..<n {
+            let (d1, b1) = a[i].subtractingReportingOverflow(b[i])
+            let (d2, b2) = d1.subtractingReportingOverflow(borrow ? 1 : 0)
+            out[i] = d2
+            borrow = b1 || b2
+        }
+        out[n - 1] &= mask
+        return out
+    }
+
+    /// a·b mod 2^k on n-limb operands, top limb masked.
+    static func multiplyLow(_ a: [UInt64], _ b: [UInt64], _ n: Int, _ mask: UInt64) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: n)
+        out.withUnsafeMutableBufferPointer { o in
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    // SAFETY: all three buffers hold n ≥ 1 limbs.
+                    if let op = o.baseAddress, let x = ap.baseAddress, let y = bp.baseAddress { multiplyLow(op, x, y, n) }
+                }
+            }
+        }
+        out[n - 1] &= mask
+        return out
+    }
+
+    /// q⁻¹ mod 2^k for odd q (Newton: y ← y·(2 − q·y), doubling the correct bits each step).
+    static func inverseLow(_ q: [UInt64], _ n: Int, _ mask: UInt64) -> [UInt64] {
+        let qn = low(q, n, UInt64.max)
+        var y = [UInt64](repeating: 0, count: n)
+        y[0] = 0 &- negativeInverse(q[0])  // correct to 64 bits
+        var bits = 64
+        while bits < 64 * n {
+            // t = 2 − q·y (mod 2^(64n))
+            var t = multiplyLow(qn, y, n, UInt64.max)
+            var borrow = false
+            for i in 0..<n {
+                let (d1, b1) = (i == 0 ? UInt64(2) : 0).subtractingReportingOverflow(t[i])
+                let (d2, b2) = d1.subtractingReportingOverflow(borrow ? 1 : 0)
+                t[i] = d2
+                borrow = b1 || b2
+            }
+            y = multiplyLow(y, t, n, UInt64.max)
+            bits *= 2
+        }
+        y[n - 1] &= mask
+        return y
+    }
+
+    /// a + b, normalized.
+    static func add(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        let n = max(a.count, b.count)
+        var out = [UInt64](repeating: 0, count: n + 1)
+        var carry = false
+        for i in 0..<n {
+            let (s1, o1) = (i < a.count ? a[i] : 0).addingReportingOverflow(i < b.count ? b[i] : 0)
+            let (s2, o2) = s1.addingReportingOverflow(carry ? 1 : 0)
+            out[i] = s2
+            carry = o1 || o2
+        }
+        out[n] = carry ? 1 : 0
+        return normalized(out)
+    }
+
+    /// a · b (full product), normalized.
+    static func multiplyFull(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        guard !a.isEmpty, !b.isEmpty else { return [] }
+        var out = [UInt64](repeating: 0, count: a.count + b.count)
+        for i in 0..<b.count {
+            var c: UInt64 = 0
+            for j in 0..<a.count {
+                (c, out[i + j]) = mulAdd(a[j], b[i], out[i + j], c)
+            }
+            out[i + a.count] = c
+        }
+        return normalized(out)
+    }
+
     // MARK: - Pointer routines
+
+    /// r[0..<n] = (a · b) mod 2^(64n). r must not alias a or b.
+    @inline(__always)
+    static func multiplyLow(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, _ n: Int) {
+        r.update(repeating: 0, count: n)
+        for i in 0..<n {
+            let bi = b[i]
+            if bi == 0 { continue }
+            var c: UInt64 = 0
+            let ri = r + i
+            for j in 0..<(n - i) {
+                (c, ri[j]) = mulAdd(a[j], bi, ri[j], c)
+            }
+        }
+    }
 
     /// r[0..<n] = a[0..<n] << s (0 ≤ s < 64); returns the bits shifted out. r may alias a.
     @inline(__always)

@@ -1,5 +1,6 @@
-/// base^exponent mod m on `Limbs`: Montgomery (CIOS) multiplication with a sliding window for odd
-/// moduli, schoolbook multiplication with Knuth-D reduction for even moduli.
+/// base^exponent mod m on `Limbs` with a sliding window: Montgomery arithmetic (CIOS products,
+/// separate squaring) for odd moduli; for even moduli m = q·2^k, Montgomery mod q and truncated
+/// arithmetic mod 2^k recombined by CRT.
 enum ModularExponentiation {
     /// An exponent as big-endian `bytes` followed by `trailingZeroBytes` zero bytes — EIP-198's
     /// right zero-padding of short input — so a long, mostly absent exponent is never materialized.
@@ -23,7 +24,48 @@ enum ModularExponentiation {
         if m[0] & 1 == 1 {
             return montgomeryPower(base: b, exponent: Exponent(bytes: e, trailingZeroBytes: exponent.trailingZeroBytes), modulus: m)
         }
-        return plainPower(base: b, exponent: Exponent(bytes: e, trailingZeroBytes: exponent.trailingZeroBytes), modulus: m)
+        return evenPower(base: b, exponent: Exponent(bytes: e, trailingZeroBytes: exponent.trailingZeroBytes), modulus: m)
+    }
+
+    // MARK: - Even modulus: CRT over q · 2^k
+
+    /// For m = q·2^k with q odd: x₁ = b^e mod q (Montgomery), x₂ = b^e mod 2^k (truncated
+    /// products), recombined as x = x₁ + q·((x₂ − x₁)·q⁻¹ mod 2^k) (Garner). Requires 1 < b < m and
+    /// e > 0 with no leading zero byte.
+    static func evenPower(base: [UInt64], exponent: Exponent, modulus m: [UInt64]) -> [UInt64] {
+        var k = 0
+        var idx = 0
+        while m[idx] == 0 {
+            idx += 1
+            k += 64
+        }
+        k += m[idx].trailingZeroBitCount
+        let q = Limbs.shiftedRight(m, bits: k)
+        let limbs = (k + 63) / 64
+        let mask: UInt64 = k % 64 == 0 ? UInt64.max : (1 << UInt64(k % 64)) - 1
+        let x2 = powerOfTwoPower(base: Limbs.low(base, limbs, mask), exponent: exponent, limbs: limbs, mask: mask)
+        if Limbs.isOne(q) { return Limbs.normalized(x2) }
+        let x1 = power(base: base, exponent: exponent, modulus: q)
+        let d = Limbs.subtractLow(x2, Limbs.low(x1, limbs, mask), limbs, mask)
+        let h = Limbs.multiplyLow(d, Limbs.inverseLow(q, limbs, mask), limbs, mask)
+        return Limbs.normalized(Limbs.add(x1, Limbs.multiplyFull(q, h)))
+    }
+
+    /// b^e mod 2^k with b given as `limbs` limbs already masked to k bits.
+    static func powerOfTwoPower(base: [UInt64], exponent: Exponent, limbs n: Int, mask: UInt64) -> [UInt64] {
+        if Limbs.isZero(base) { return [UInt64](repeating: 0, count: n) }
+        let tableCount = 16
+        // Layout: acc | product | table(tableCount·n)
+        let total = n + n + tableCount * n
+        let arena = UnsafeMutablePointer<UInt64>.allocate(capacity: total)
+        defer { arena.deallocate() }
+        arena.initialize(repeating: 0, count: total)
+        let acc = arena, product = arena + n, table = arena + 2 * n
+        // SAFETY: base has exactly n limbs.
+        for (i, x) in base.enumerated() where i < n { table[i] = x }
+        acc[0] = 1
+        slidingWindow(PowerOfTwoEngine(n: n, mask: mask, acc: acc, product: product, table: table), exponent)
+        return Array(UnsafeBufferPointer(start: acc, count: n))
     }
 
     // MARK: - Window driver
@@ -105,28 +147,6 @@ enum ModularExponentiation {
         Limbs.montgomeryMultiply(acc, acc, tmp, m, n, m0inv, t)
         return Limbs.normalized(Array(UnsafeBufferPointer(start: acc, count: n)))
     }
-
-    // MARK: - Even modulus: multiply, then reduce
-
-    static func plainPower(base: [UInt64], exponent: Exponent, modulus: [UInt64]) -> [UInt64] {
-        let n = modulus.count
-        let shift = modulus[n - 1].leadingZeroBitCount
-        let tableCount = 16
-        // Layout: v (shifted modulus) | acc | product(2n+1) | table(tableCount·n)
-        let total = n + n + (2 * n + 1) + tableCount * n
-        let arena = UnsafeMutablePointer<UInt64>.allocate(capacity: total)
-        defer { arena.deallocate() }
-        arena.initialize(repeating: 0, count: total)
-        let v = arena, acc = arena + n, product = arena + 2 * n, table = arena + 4 * n + 1
-        // SAFETY: modulus has n limbs; base < modulus has at most n limbs.
-        for (i, x) in modulus.enumerated() { v[i] = x }
-        Limbs.shiftLeft(v, v, n, shift)
-        for (i, x) in base.enumerated() { table[i] = x }
-        acc[0] = 1
-        let engine = PlainEngine(v: v, n: n, shift: shift, acc: acc, product: product, table: table)
-        slidingWindow(engine, exponent)
-        return Limbs.normalized(Array(UnsafeBufferPointer(start: acc, count: n)))
-    }
 }
 
 /// The operations the window driver needs; engines own pointer-backed storage for one call.
@@ -164,22 +184,20 @@ struct MontgomeryEngine: ExponentiationEngine {
     }
 }
 
-struct PlainEngine: ExponentiationEngine {
-    let v: UnsafeMutablePointer<UInt64>, n: Int, shift: Int
+/// Arithmetic mod 2^k on n = ⌈k/64⌉ limbs: products truncated to n limbs, top limb masked.
+struct PowerOfTwoEngine: ExponentiationEngine {
+    let n: Int, mask: UInt64
     let acc: UnsafeMutablePointer<UInt64>, product: UnsafeMutablePointer<UInt64>, table: UnsafeMutablePointer<UInt64>
 
-    /// r = a·b mod m; r may alias a or b (the product is formed in separate scratch).
     @inline(__always)
     func mulMod(_ r: UnsafeMutablePointer<UInt64>, _ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>) {
-        Limbs.multiply(product, a, b, n)
-        product[2 * n] = Limbs.shiftLeft(product, product, 2 * n, shift)
-        Limbs.reduce(product, 2 * n + 1, v, n)
-        Limbs.shiftRight(r, product, n, shift)
+        Limbs.multiplyLow(product, a, b, n)
+        product[n - 1] &= mask
+        r.update(from: product, count: n)
     }
 
     func prepareTable(count: Int) {
         guard count > 1 else { return }
-        // table[count-1] is free until the loop reaches it: use it for base².
         let sq = table + (count - 1) * n
         mulMod(sq, table, table)
         for k in 1..<count {

@@ -83,3 +83,30 @@ import Testing
         }
     }
 }
+
+/// Even moduli of every shape the CRT path distinguishes: pure powers of two (q = 1), k a multiple
+/// of 64, k just below/above a limb boundary, even bases (b^e ≡ 0 mod 2^k once e ≥ k).
+@Suite struct ModExpEvenModulusTests {
+    @Test func evenModulusShapes() {
+        var rng = SplitMix64(seed: 7823)
+        let oddParts: [[UInt8]] = [[1], [3], [0xff, 0xff], ModExpOracleTests.bytes(17, &rng).map { $0 | 1 }]
+        var n = 0
+        for k in [1, 7, 8, 63, 64, 65, 127, 128, 129, 200] {
+            for q in oddParts {
+                var q = q
+                q[q.count - 1] |= 1
+                let m = ModExpOracleTests.big(q) << k
+                let modulus = [UInt8](m.serialize())
+                for base in [[2], [4, 0], ModExpOracleTests.bytes(20, &rng), [UInt8](repeating: 0xff, count: 40)] {
+                    for exponent in [[1], [2], [0xff], [1, 0], ModExpOracleTests.bytes(9, &rng)] {
+                        let input = modexpInput(base: base, exponent: exponent, modulus: modulus)
+                        #expect(ModExp.run(input: input, gasLimit: .max, pricing: .eip2565).output
+                            == ModExpOracleTests.expected(base: base, exponent: exponent, modulus: modulus), "k=\(k) q=\(q.hex)")
+                        n += 1
+                    }
+                }
+            }
+        }
+        #expect(n == 800)
+    }
+}
