@@ -50,37 +50,55 @@ public enum Blake2F {
     ]
 
     /// RFC 7693 section 3.2 F with a caller-chosen round count. `h` has 8 words, `m` 16.
+    /// The ten message schedules are laid out once per call, so each round reads its 16 words
+    /// sequentially; the working vector lives in locals.
     static func compress(rounds: UInt32, h: inout [UInt64], m: [UInt64], t0: UInt64, t1: UInt64, final: Bool) {
-        var v = h + iv
-        v[12] ^= t0
-        v[13] ^= t1
-        if final { v[14] = ~v[14] }
-        v.withUnsafeMutableBufferPointer { vp in
-            @inline(__always) func g(_ a: Int, _ b: Int, _ c: Int, _ d: Int, _ x: UInt64, _ y: UInt64) {
-                vp[a] = vp[a] &+ vp[b] &+ x
-                vp[d] = (vp[d] ^ vp[a]).rotatedRight(32)
-                vp[c] = vp[c] &+ vp[d]
-                vp[b] = (vp[b] ^ vp[c]).rotatedRight(24)
-                vp[a] = vp[a] &+ vp[b] &+ y
-                vp[d] = (vp[d] ^ vp[a]).rotatedRight(16)
-                vp[c] = vp[c] &+ vp[d]
-                vp[b] = (vp[b] ^ vp[c]).rotatedRight(63)
-            }
+        var schedule = [UInt64](repeating: 0, count: 160)
+        for r in 0..<10 {
+            for k in 0..<16 { schedule[16 * r + k] = m[sigma[r][k]] }
+        }
+        var v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6], v7 = h[7]
+        var v8 = iv[0], v9 = iv[1], v10 = iv[2], v11 = iv[3]
+        var v12 = iv[4] ^ t0, v13 = iv[5] ^ t1, v14 = final ? ~iv[6] : iv[6], v15 = iv[7]
+        @inline(__always) func g(
+            _ a: inout UInt64, _ b: inout UInt64, _ c: inout UInt64, _ d: inout UInt64, _ x: UInt64, _ y: UInt64
+        ) {
+            a = a &+ b &+ x
+            d = (d ^ a).rotatedRight(32)
+            c = c &+ d
+            b = (b ^ c).rotatedRight(24)
+            a = a &+ b &+ y
+            d = (d ^ a).rotatedRight(16)
+            c = c &+ d
+            b = (b ^ c).rotatedRight(63)
+        }
+        schedule.withUnsafeBufferPointer { sp in
+            guard let base = sp.baseAddress else { return }
             var r: UInt32 = 0
+            var row = 0  // r mod 10, kept incrementally
             while r < rounds {
-                let s = sigma[Int(r % 10)]
-                g(0, 4, 8, 12, m[s[0]], m[s[1]])
-                g(1, 5, 9, 13, m[s[2]], m[s[3]])
-                g(2, 6, 10, 14, m[s[4]], m[s[5]])
-                g(3, 7, 11, 15, m[s[6]], m[s[7]])
-                g(0, 5, 10, 15, m[s[8]], m[s[9]])
-                g(1, 6, 11, 12, m[s[10]], m[s[11]])
-                g(2, 7, 8, 13, m[s[12]], m[s[13]])
-                g(3, 4, 9, 14, m[s[14]], m[s[15]])
+                // SAFETY: row < 10, so s[0..<16] lies within the 160-word schedule.
+                let s = base + 16 * row
+                g(&v0, &v4, &v8, &v12, s[0], s[1])
+                g(&v1, &v5, &v9, &v13, s[2], s[3])
+                g(&v2, &v6, &v10, &v14, s[4], s[5])
+                g(&v3, &v7, &v11, &v15, s[6], s[7])
+                g(&v0, &v5, &v10, &v15, s[8], s[9])
+                g(&v1, &v6, &v11, &v12, s[10], s[11])
+                g(&v2, &v7, &v8, &v13, s[12], s[13])
+                g(&v3, &v4, &v9, &v14, s[14], s[15])
                 r += 1
+                row = row == 9 ? 0 : row + 1
             }
         }
-        for i in 0..<8 { h[i] ^= v[i] ^ v[i + 8] }
+        h[0] ^= v0 ^ v8
+        h[1] ^= v1 ^ v9
+        h[2] ^= v2 ^ v10
+        h[3] ^= v3 ^ v11
+        h[4] ^= v4 ^ v12
+        h[5] ^= v5 ^ v13
+        h[6] ^= v6 ^ v14
+        h[7] ^= v7 ^ v15
     }
 }
 

@@ -88,21 +88,25 @@ enum Limbs {
         var u = [UInt64](repeating: 0, count: a.count + 1)
         v.withUnsafeMutableBufferPointer { vp in
             m.withUnsafeBufferPointer { mp in
-                // SAFETY: vp and mp both hold n limbs.
-                _ = shiftLeft(vp.baseAddress!, mp.baseAddress!, n, shift)
+                // SAFETY: vp and mp both hold n ≥ 1 limbs.
+                guard let vb = vp.baseAddress, let mb = mp.baseAddress else { return }
+                _ = shiftLeft(vb, mb, n, shift)
             }
         }
         u.withUnsafeMutableBufferPointer { up in
+            guard let ub = up.baseAddress else { return }
             a.withUnsafeBufferPointer { ap in
-                // SAFETY: up holds a.count + 1 limbs, ap holds a.count.
-                up[a.count] = shiftLeft(up.baseAddress!, ap.baseAddress!, a.count, shift)
+                // SAFETY: up holds a.count + 1 limbs, ap holds a.count ≥ n ≥ 1.
+                guard let ab = ap.baseAddress else { return }
+                ub[a.count] = shiftLeft(ub, ab, a.count, shift)
             }
             v.withUnsafeBufferPointer { vp in
                 // SAFETY: up holds ulen = a.count + 1 ≥ n + 1 limbs, vp holds n; top limb of v is set.
-                reduce(up.baseAddress!, a.count + 1, vp.baseAddress!, n)
+                guard let vb = vp.baseAddress else { return }
+                reduce(ub, a.count + 1, vb, n)
             }
             // SAFETY: the remainder occupies up[0..<n].
-            shiftRight(up.baseAddress!, up.baseAddress!, n, shift)
+            shiftRight(ub, ub, n, shift)
         }
         return normalized(Array(u[0..<n]))
     }

@@ -73,8 +73,9 @@ public enum ModExp {
         guard !o, start < UInt64(input.count) else { return (input[input.count...], count) }
         let available = UInt64(input.count) - start
         let take = min(available, count)
-        let s = Int(start)  // start < input.count, so it fits
-        return (input[s..<(s + Int(take))], count - take)
+        // start < input.count and take ≤ input.count − start, so both fit in Int.
+        let s = Int(truncatingIfNeeded: start)
+        return (input[s..<(s + Int(truncatingIfNeeded: take))], count - take)
     }
 
     /// Bit length of the first min(expLen, 32) exponent bytes read as a big-endian number.
@@ -144,14 +145,14 @@ public enum ModExp {
         guard lengths.base <= maxOperandLength, lengths.modulus <= maxOperandLength else {
             return .failure(gasUsed: gasLimit, .outOfGas)
         }
-        let modLength = Int(lengths.modulus)  // ≤ maxOperandLength
+        let modLength = Int(truncatingIfNeeded: lengths.modulus)  // ≤ maxOperandLength
         if modLength == 0 { return .success(gasUsed: cost, output: []) }
         let (modOffset, modOverflow) = lengths.base.addingReportingOverflow(lengths.exponent)
         let modSlice = modOverflow ? (input[input.count...], lengths.modulus) : dataSlice(input, offset: modOffset, count: lengths.modulus)
-        let modulus = Limbs.fromBigEndian(modSlice.bytes, trailingZeroBytes: Int(modSlice.missing))
+        let modulus = Limbs.fromBigEndian(modSlice.bytes, trailingZeroBytes: Int(truncatingIfNeeded: modSlice.missing))  // ≤ modulus length
         if modulus.isEmpty { return .success(gasUsed: cost, output: [UInt8](repeating: 0, count: modLength)) }
         let baseSlice = dataSlice(input, offset: 0, count: lengths.base)
-        let base = Limbs.fromBigEndian(baseSlice.bytes, trailingZeroBytes: Int(baseSlice.missing))
+        let base = Limbs.fromBigEndian(baseSlice.bytes, trailingZeroBytes: Int(truncatingIfNeeded: baseSlice.missing))  // ≤ base length
         let expSlice = dataSlice(input, offset: lengths.base, count: lengths.exponent)
         let result = ModularExponentiation.power(
             base: base,
