@@ -142,11 +142,11 @@ public enum ModExp {
         {
             return .failure(gasUsed: gasLimit, .invalidInput)
         }
+        if lengths.modulus == 0 { return .success(gasUsed: cost, output: []) }
         guard lengths.base <= maxOperandLength, lengths.modulus <= maxOperandLength else {
             return .failure(gasUsed: gasLimit, .outOfGas)
         }
         let modLength = Int(truncatingIfNeeded: lengths.modulus)  // ≤ maxOperandLength
-        if modLength == 0 { return .success(gasUsed: cost, output: []) }
         let (modOffset, modOverflow) = lengths.base.addingReportingOverflow(lengths.exponent)
         let modSlice = modOverflow ? (input[input.count...], lengths.modulus) : dataSlice(input, offset: modOffset, count: lengths.modulus)
         let modulus = Limbs.fromBigEndian(modSlice.bytes, trailingZeroBytes: Int(truncatingIfNeeded: modSlice.missing))  // ≤ modulus length
