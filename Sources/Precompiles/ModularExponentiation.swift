@@ -27,6 +27,22 @@ enum ModularExponentiation {
         return evenPower(base: b, exponent: Exponent(bytes: e, trailingZeroBytes: exponent.trailingZeroBytes), modulus: m)
     }
 
+    /// One-limb odd modulus: the same window over `SingleLimbEngine`, whose products are two
+    /// 64×64 multiplications (the case EIP-2565 prices lowest per unit of work).
+    static func singleLimbPower(base: UInt64, exponent: Exponent, modulus m: UInt64) -> [UInt64] {
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: 17)
+        defer { storage.deallocate() }
+        storage.initialize(repeating: 0, count: 17)
+        let r1 = UInt64(truncatingIfNeeded: (UInt128(1) << 64) % UInt128(m))  // R mod m
+        let r2 = UInt64(truncatingIfNeeded: (UInt128(r1) * UInt128(r1)) % UInt128(m))  // R² mod m
+        let engine = SingleLimbEngine(m: m, m0inv: Limbs.negativeInverse(m), one: r1, acc: storage, table: storage + 1)
+        storage[1] = engine.mul(base, r2)
+        storage[0] = r1
+        slidingWindow(engine, exponent)
+        let r = engine.mul(storage[0], 1)
+        return r == 0 ? [] : [r]
+    }
+
     // MARK: - Even modulus: CRT over q · 2^k
 
     /// For m = q·2^k with q odd: x₁ = b^e mod q (Montgomery), x₂ = b^e mod 2^k (truncated
@@ -117,6 +133,7 @@ enum ModularExponentiation {
 
     static func montgomeryPower(base: [UInt64], exponent: Exponent, modulus: [UInt64]) -> [UInt64] {
         let n = modulus.count
+        if n == 1 { return singleLimbPower(base: base[0], exponent: exponent, modulus: modulus[0]) }
         // R² mod m with R = 2^(64n).
         var r2src = [UInt64](repeating: 0, count: 2 * n + 1)
         r2src[2 * n] = 1
@@ -182,6 +199,35 @@ struct MontgomeryEngine: ExponentiationEngine {
         }
         return zero || isOne
     }
+}
+
+/// Montgomery arithmetic modulo an odd 64-bit m (R = 2^64); values are single words < m.
+struct SingleLimbEngine: ExponentiationEngine {
+    let m: UInt64, m0inv: UInt64, one: UInt64
+    let acc: UnsafeMutablePointer<UInt64>, table: UnsafeMutablePointer<UInt64>
+
+    /// a·b·R⁻¹ mod m for a, b < m.
+    @inline(__always)
+    func mul(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let p = UInt128(a) &* UInt128(b)
+        let q = UInt64(truncatingIfNeeded: p) &* m0inv
+        // p + q·m ≡ 0 (mod 2^64) and < 2^129; its high part is < 2m.
+        let (s, overflow) = p.addingReportingOverflow(UInt128(q) &* UInt128(m))
+        var r = s &>> 64
+        if overflow { r |= UInt128(1) &<< 64 }
+        if r >= UInt128(m) { r &-= UInt128(m) }
+        return UInt64(truncatingIfNeeded: r)
+    }
+
+    func prepareTable(count: Int) {
+        guard count > 1 else { return }
+        let sq = mul(table[0], table[0])
+        for k in 1..<count { table[k] = mul(table[k - 1], sq) }
+    }
+    @inline(__always) func square() { acc[0] = mul(acc[0], acc[0]) }
+    @inline(__always) func multiply(table k: Int) { acc[0] = mul(acc[0], table[k]) }
+    func load(table k: Int) { acc[0] = table[k] }
+    func accumulatorIsZeroOrOne() -> Bool { acc[0] == 0 || acc[0] == one }
 }
 
 /// Arithmetic mod 2^k on n = ⌈k/64⌉ limbs: products truncated to n limbs, top limb masked.

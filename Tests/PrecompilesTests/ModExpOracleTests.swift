@@ -69,6 +69,21 @@ import Testing
         #expect(even >= 50 && zeroExp >= 50 && modOne >= 50 && baseGE >= 50)
     }
 
+    /// One-limb odd moduli (the dedicated 64-bit Montgomery engine), including the extremes.
+    @Test func singleLimbModuli() {
+        var rng = SplitMix64(seed: 64)
+        let fixed: [[UInt8]] = [[3], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], [0x80, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 5]]
+        for i in 0..<300 {
+            var modulus = i < fixed.count * 10 ? fixed[i % fixed.count] : ModExpOracleTests.bytes(Int.random(in: 1...8, using: &rng), &rng)
+            modulus[modulus.count - 1] |= 1
+            let base = Self.bytes(Int.random(in: 0...20, using: &rng), &rng)
+            let exponent = Self.bytes(Int.random(in: 0...40, using: &rng), &rng)
+            let input = modexpInput(base: base, exponent: exponent, modulus: modulus)
+            #expect(ModExp.run(input: input, gasLimit: .max, pricing: .eip2565).output
+                == Self.expected(base: base, exponent: exponent, modulus: modulus), "case \(i)")
+        }
+    }
+
     /// Long exponents with small moduli (many squarings, both engines).
     @Test func longExponents() {
         var rng = SplitMix64(seed: 2565)
