@@ -20,6 +20,11 @@ public struct PrecompileSet: Sendable, Hashable {
         p256 = active.first { $0.kind == .p256Verify }
     }
 
+    /// The set for `fork`, built once per process.
+    public static func forFork(_ fork: PrecompileFork) -> PrecompileSet { all[fork.rawValue] }
+
+    private static let all: [PrecompileSet] = PrecompileFork.allCases.map { PrecompileSet(fork: $0) }
+
     /// The addresses of all active precompiles (warm from the start of a transaction, EIP-2929).
     public var addresses: [Bytes20] { precompiles.map(\.address) }
 

@@ -18,6 +18,13 @@ import Testing
         #expect(ids(.osaka) == Array(1...0x11) + [0x100])
     }
 
+    @Test func cachedSetsEqualFreshOnes() {
+        for f in PrecompileFork.allCases {
+            #expect(PrecompileSet.forFork(f) == PrecompileSet(fork: f))
+            #expect(PrecompileSet.forFork(f).fork == f)
+        }
+    }
+
     @Test func addressEncodingAndLookup() {
         #expect(Precompile.Kind.ecrecover.address.hex == "0000000000000000000000000000000000000001")
         #expect(Precompile.Kind.bls12MapFp2ToG2.address.hex == "0000000000000000000000000000000000000011")
