@@ -21,7 +21,7 @@ import Testing
                 func len() -> [UInt8] {
                     switch Int.random(in: 0..<4, using: &rng) {
                     case 0: return word(UInt64.random(in: 0...40, using: &rng))
-                    case 1: return word(UInt64.random(in: 0...(Int.random(in: 0..<8, using: &rng) == 0 ? 1100 : 200), using: &rng))
+                    case 1: return word(UInt64.random(in: 0...(Int.random(in: 0..<32, using: &rng) == 0 ? 1100 : 200), using: &rng))
                     case 2: return (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
                     default: return word(UInt64.random(in: 0...UInt64.max, using: &rng))
                     }
@@ -49,14 +49,24 @@ import Testing
             switch r {
             case let .failure(g, _):
                 #expect(g == gasLimit)
-            case let .success(_, out):
+            case let .success(gas, out):
                 successes += 1
                 switch p.kind {
                 case .ecrecover: #expect(out.isEmpty || out.count == 32)
-                case .sha256, .ripemd160: #expect(out.count == 32)
+                case .sha256:
+                    #expect(out.count == 32)
+                    #expect(gas == SHA256Precompile.gas(inputLength: input.count))
+                case .ripemd160:
+                    #expect(out.count == 32)
+                    #expect(gas == RIPEMD160Precompile.gas(inputLength: input.count))
                 case .identity: #expect(out == input)
-                case .blake2f: #expect(out.count == 64)
-                case .modexp: #expect(UInt64(out.count) == ModExp.Lengths(input: input).modulus)
+                case .blake2f:
+                    #expect(out.count == 64)
+                    #expect(gas == Blake2F.gas(input: input))
+                case .modexp:
+                    #expect(UInt64(out.count) == ModExp.Lengths(input: input).modulus)
+                    let pricing: ModExp.Pricing = p.fork >= .osaka ? .eip7883 : p.fork >= .berlin ? .eip2565 : .eip198
+                    #expect(gas == ModExp.gas(input: input, pricing: pricing))
                 default: Issue.record("pending precompile \(p) succeeded")
                 }
             }
