@@ -1,1 +1,0 @@
-// Precompiles arrives with its issue.
