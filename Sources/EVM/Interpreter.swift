@@ -1,0 +1,574 @@
+internal import Primitives
+internal import Hashing
+
+/// The state of one executing frame: the 1024-slot stack, memory, gas and refund counters and the
+/// last call's return data. A `~Copyable` value owned by `Interpreter.execute`, so the loop touches
+/// no class properties (those cost 9–10× in exclusivity checks here).
+struct Frame: ~Copyable {
+    static let stackLimit = 1024
+
+    // SAFETY: `stack` has `stackLimit` slots, allocated in `init` and freed in `deinit`. The loop checks
+    // each opcode's stack requirement and growth (from `InstructionTable`) before running it, so
+    // every index below is within `0..<sp` or is the slot at `sp` being pushed with `sp < 1024`.
+    let stack: UnsafeMutablePointer<UInt256>
+    var sp: Int = 0
+    var memory = Memory()
+    var gas: Int64
+    var refund: Int64 = 0
+    var returnData: [UInt8] = []
+
+    init(gas: Int64) {
+        stack = .allocate(capacity: Frame.stackLimit)
+        self.gas = gas
+    }
+
+    deinit { stack.deallocate() }
+
+    @inline(__always) mutating func pop() -> UInt256 {
+        sp &-= 1
+        return stack[sp]
+    }
+
+    @inline(__always) mutating func push(_ v: UInt256) {
+        stack[sp] = v
+        sp &+= 1
+    }
+
+    /// The top item (after pops, the slot a binary operation writes its result to).
+    @inline(__always) var top: UInt256 {
+        get { stack[sp &- 1] }
+        nonmutating set { stack[sp &- 1] = newValue }
+    }
+
+    @inline(__always) mutating func charge(_ cost: Int64) throws(HaltReason) {
+        gas &-= cost
+        if gas < 0 { throw .outOfGas }
+    }
+
+    /// Charges memory expansion for the region `[offset, offset + size)` and grows memory; returns the
+    /// region as `Int`s. A zero size never expands (and its offset may be anything). Offsets or sizes
+    /// past `Memory.maxSize` are out of gas, so hostile values never reach an allocation.
+    @inline(__always)
+    mutating func expand(_ offset: UInt256, _ size: UInt256) throws(HaltReason) -> (offset: Int, size: Int) {
+        if size.isZero { return (0, 0) }
+        guard let o = offset.clampedInt(limit: Memory.maxSize), let s = size.clampedInt(limit: Memory.maxSize) else {
+            throw .outOfGas
+        }
+        let end = o &+ s
+        if end > memory.size { try grow(end) }
+        return (o, s)
+    }
+
+    /// Memory region of a fixed small size (MLOAD/MSTORE/MSTORE8).
+    @inline(__always)
+    mutating func expand(_ offset: UInt256, fixed size: Int) throws(HaltReason) -> Int {
+        guard let o = offset.clampedInt(limit: Memory.maxSize) else { throw .outOfGas }
+        let end = o &+ size
+        if end > memory.size { try grow(end) }
+        return o
+    }
+
+    @inline(never)
+    mutating func grow(_ end: Int) throws(HaltReason) {
+        let newWords = (end &+ 31) / 32
+        let cost = Memory.cost(words: newWords) &- Memory.cost(words: memory.size / 32)
+        try charge(cost)
+        memory.grow(to: newWords * 32)
+    }
+
+    /// Copies `src` (as much of it as exists from `srcOffset`) into memory at `dst`, zero-filling to `size`.
+    @inline(__always)
+    func copyToMemory(dst: Int, size: Int, from src: UnsafeRawBufferPointer, srcOffset: UInt256) {
+        if size == 0 { return }
+        let d = memory.pointer(dst)
+        // SAFETY: memory was expanded to cover [dst, dst + size); the source range is clamped to `src`.
+        var n = 0
+        if let so = srcOffset.clampedInt(limit: UInt64(Int32.max)), so < src.count, let base = src.baseAddress {
+            n = Swift.min(size, src.count - so)
+            d.copyMemory(from: base + so, byteCount: n)
+        }
+        if n < size { (d + n).initializeMemory(as: UInt8.self, repeating: 0, count: size - n) }
+    }
+}
+
+@inline(__always) func numWords(_ size: Int) -> Int64 { Int64((size &+ 31) / 32) }
+
+/// The baseline EVM interpreter (evmone's shape): one analysed code buffer, one loop, one `switch`.
+public enum Interpreter {
+    /// Runs `code` for `message` under `fork`. The caller (host or executor) has already transferred
+    /// value, warmed addresses and created the account for creates; for a create, `code` is the init
+    /// code and CALLDATA is empty. State changes go through `host`; on a revert or halt the caller
+    /// rolls them back.
+    public static func execute<H: EVMHost>(
+        message: Message, code: CodeAnalysis, fork: Fork, host: inout H
+    ) -> ExecutionResult {
+        var f = Frame(gas: message.gas)
+        let table = InstructionTable.table(for: fork).entries
+        let codePtr = code.code
+        let input = message.kind.isCreate ? [] : message.input
+        var pc = 0
+        do throws(HaltReason) {
+            while true {
+                // SAFETY: the padded code ends with at least 33 STOP bytes after `codeSize`, and pc only
+                // moves forward by at most 33 (PUSH32) from a position < codeSize, or jumps to a checked
+                // JUMPDEST, so `codePtr[pc]` is always readable; STOP ends the loop.
+                let op = codePtr[pc]
+                let e = table[Int(op)]
+                if e.gas < 0 { throw HaltReason.undefinedInstruction }
+                if f.sp < Int(e.stackRequired) { throw HaltReason.stackUnderflow }
+                if f.sp &+ Int(e.stackChange) > Frame.stackLimit { throw HaltReason.stackOverflow }
+                try f.charge(Int64(e.gas))
+
+                switch op {
+                case 0x00:  // STOP
+                    return ExecutionResult(status: .success, gasLeft: f.gas, gasRefund: f.refund)
+                case 0x01:  // ADD
+                    let a = f.pop()
+                    f.top = a &+ f.top
+                case 0x02:  // MUL
+                    let a = f.pop()
+                    f.top = UInt256.evmMul(a, f.top)
+                case 0x03:  // SUB
+                    let a = f.pop()
+                    f.top = a &- f.top
+                case 0x04:  // DIV
+                    let a = f.pop()
+                    f.top = a.evmDivMod(f.top).quotient
+                case 0x05:  // SDIV
+                    let a = f.pop()
+                    f.top = UInt256.evmSDiv(a, f.top)
+                case 0x06:  // MOD
+                    let a = f.pop()
+                    f.top = a.evmDivMod(f.top).remainder
+                case 0x07:  // SMOD
+                    let a = f.pop()
+                    f.top = UInt256.evmSMod(a, f.top)
+                case 0x08:  // ADDMOD
+                    let a = f.pop(), b = f.pop()
+                    f.top = UInt256.evmAddMod(a, b, f.top)
+                case 0x09:  // MULMOD
+                    let a = f.pop(), b = f.pop()
+                    f.top = UInt256.evmMulMod(a, b, f.top)
+                case 0x0a:  // EXP: 10 (50 from EIP-160) per exponent byte
+                    let base = f.pop()
+                    let exponent = f.top
+                    try f.charge(Int64(exponent.byteLength) * (fork >= .spuriousDragon ? 50 : 10))
+                    f.top = UInt256.evmExp(base, exponent)
+                case 0x0b:  // SIGNEXTEND
+                    let b = f.pop()
+                    f.top = UInt256.evmSignExtend(b, f.top)
+                case 0x10:  // LT
+                    let a = f.pop()
+                    f.top = a < f.top ? .one : .zero
+                case 0x11:  // GT
+                    let a = f.pop()
+                    f.top = f.top < a ? .one : .zero
+                case 0x12:  // SLT
+                    let a = f.pop()
+                    f.top = UInt256.evmSLT(a, f.top) ? .one : .zero
+                case 0x13:  // SGT
+                    let a = f.pop()
+                    f.top = UInt256.evmSLT(f.top, a) ? .one : .zero
+                case 0x14:  // EQ
+                    let a = f.pop()
+                    f.top = a == f.top ? .one : .zero
+                case 0x15:  // ISZERO
+                    f.top = f.top.isZero ? .one : .zero
+                case 0x16:  // AND
+                    let a = f.pop()
+                    f.top = a & f.top
+                case 0x17:  // OR
+                    let a = f.pop()
+                    f.top = a | f.top
+                case 0x18:  // XOR
+                    let a = f.pop()
+                    f.top = a ^ f.top
+                case 0x19:  // NOT
+                    f.top = ~f.top
+                case 0x1a:  // BYTE
+                    let i = f.pop()
+                    f.top = UInt256.evmByte(i, f.top)
+                case 0x1b:  // SHL (EIP-145)
+                    let s = f.pop()
+                    f.top = UInt256.evmShl(s, f.top)
+                case 0x1c:  // SHR
+                    let s = f.pop()
+                    f.top = UInt256.evmShr(s, f.top)
+                case 0x1d:  // SAR
+                    let s = f.pop()
+                    f.top = UInt256.evmSar(s, f.top)
+                case 0x1e:  // CLZ (EIP-7939)
+                    f.top = UInt256.evmClz(f.top)
+                case 0x20:  // KECCAK256: 6 gas per word
+                    let off = f.pop()
+                    let (o, s) = try f.expand(off, f.top)
+                    try f.charge(6 * numWords(s))
+                    let h =
+                        s == 0
+                        ? Keccak256.hash([UInt8]())
+                        : Keccak256.hash(UnsafeRawBufferPointer(start: f.memory.pointer(o), count: s))
+                    f.top = UInt256(bigEndian: h)
+                case 0x30:  // ADDRESS
+                    f.push(UInt256(address: message.recipient))
+                case 0x31:  // BALANCE
+                    let a = f.top.address
+                    if fork >= .berlin, host.accessAccount(a) == .cold { try f.charge(Gas.coldAccountSurcharge) }
+                    f.top = host.balance(a)
+                case 0x32:  // ORIGIN
+                    f.push(UInt256(address: host.txContext.origin))
+                case 0x33:  // CALLER
+                    f.push(UInt256(address: message.sender))
+                case 0x34:  // CALLVALUE
+                    f.push(message.value)
+                case 0x35:  // CALLDATALOAD
+                    f.top = Self.loadWord(input, offset: f.top)
+                case 0x36:  // CALLDATASIZE
+                    f.push(UInt256(UInt64(input.count)))
+                case 0x37:  // CALLDATACOPY
+                    let dst = f.pop(), src = f.pop(), size = f.pop()
+                    let (o, s) = try f.expand(dst, size)
+                    try f.charge(3 * numWords(s))
+                    input.withUnsafeBytes { f.copyToMemory(dst: o, size: s, from: $0, srcOffset: src) }
+                case 0x38:  // CODESIZE
+                    f.push(UInt256(UInt64(code.codeSize)))
+                case 0x39:  // CODECOPY
+                    let dst = f.pop(), src = f.pop(), size = f.pop()
+                    let (o, s) = try f.expand(dst, size)
+                    try f.charge(3 * numWords(s))
+                    f.copyToMemory(dst: o, size: s, from: UnsafeRawBufferPointer(code.bytes), srcOffset: src)
+                case 0x3a:  // GASPRICE
+                    f.push(host.txContext.gasPrice)
+                case 0x3b:  // EXTCODESIZE
+                    let a = f.top.address
+                    if fork >= .berlin, host.accessAccount(a) == .cold { try f.charge(Gas.coldAccountSurcharge) }
+                    f.top = UInt256(UInt64(host.codeSize(a)))
+                case 0x3c:  // EXTCODECOPY
+                    let a = f.pop().address
+                    let dst = f.pop(), src = f.pop(), size = f.pop()
+                    let (o, s) = try f.expand(dst, size)
+                    try f.charge(3 * numWords(s))
+                    if fork >= .berlin, host.accessAccount(a) == .cold { try f.charge(Gas.coldAccountSurcharge) }
+                    if s > 0 {
+                        let d = f.memory.pointer(o)
+                        var n = 0
+                        if let so = src.clampedInt(limit: UInt64(Int32.max)) {
+                            n = host.copyCode(a, offset: so, into: UnsafeMutableRawBufferPointer(start: d, count: s))
+                        }
+                        // SAFETY: memory covers [o, o + s) and n <= s.
+                        if n < s { (d + n).initializeMemory(as: UInt8.self, repeating: 0, count: s - n) }
+                    }
+                case 0x3d:  // RETURNDATASIZE (EIP-211)
+                    f.push(UInt256(UInt64(f.returnData.count)))
+                case 0x3e:  // RETURNDATACOPY: reading past the end is an exceptional halt
+                    let dst = f.pop(), src = f.pop(), size = f.pop()
+                    let (o, s) = try f.expand(dst, size)
+                    guard let so = src.clampedInt(limit: UInt64(f.returnData.count)), so + s <= f.returnData.count
+                    else { throw HaltReason.invalidMemoryAccess }
+                    try f.charge(3 * numWords(s))
+                    if s > 0 {
+                        let d = f.memory.pointer(o)
+                        // SAFETY: memory covers [o, o + s) and [so, so + s) is inside returnData (checked above).
+                        f.returnData.withUnsafeBytes { d.copyMemory(from: $0.baseAddress! + so, byteCount: s) }
+                    }
+                case 0x3f:  // EXTCODEHASH (EIP-1052)
+                    let a = f.top.address
+                    if fork >= .berlin, host.accessAccount(a) == .cold { try f.charge(Gas.coldAccountSurcharge) }
+                    f.top = UInt256(bigEndian: host.codeHash(a))
+                case 0x40:  // BLOCKHASH: only the 256 most recent complete blocks
+                    let n = f.top
+                    let current = host.txContext.number
+                    if let k = n.uint64IfFits, k < current, current - k <= 256 {
+                        f.top = UInt256(bigEndian: host.blockHash(number: k))
+                    } else {
+                        f.top = .zero
+                    }
+                case 0x41:  // COINBASE
+                    f.push(UInt256(address: host.txContext.coinbase))
+                case 0x42:  // TIMESTAMP
+                    f.push(UInt256(host.txContext.timestamp))
+                case 0x43:  // NUMBER
+                    f.push(UInt256(host.txContext.number))
+                case 0x44:  // PREVRANDAO (DIFFICULTY before the Merge)
+                    f.push(host.txContext.prevRandao)
+                case 0x45:  // GASLIMIT
+                    f.push(UInt256(host.txContext.gasLimit))
+                case 0x46:  // CHAINID (EIP-1344)
+                    f.push(host.txContext.chainID)
+                case 0x47:  // SELFBALANCE (EIP-1884)
+                    f.push(host.balance(message.recipient))
+                case 0x48:  // BASEFEE (EIP-3198)
+                    f.push(host.txContext.baseFee)
+                case 0x49:  // BLOBHASH (EIP-4844)
+                    let hashes = host.txContext.blobHashes
+                    if let i = f.top.clampedInt(limit: UInt64(Int32.max)), i < hashes.count {
+                        f.top = UInt256(bigEndian: hashes[i])
+                    } else {
+                        f.top = .zero
+                    }
+                case 0x4a:  // BLOBBASEFEE (EIP-7516)
+                    f.push(host.txContext.blobBaseFee)
+                case 0x50:  // POP
+                    f.sp &-= 1
+                case 0x51:  // MLOAD
+                    let o = try f.expand(f.top, fixed: 32)
+                    f.top = UInt256(loadingBigEndian: f.memory.pointer(o))
+                case 0x52:  // MSTORE
+                    let off = f.pop(), v = f.pop()
+                    let o = try f.expand(off, fixed: 32)
+                    v.storeBigEndian(to: f.memory.pointer(o))
+                case 0x53:  // MSTORE8
+                    let off = f.pop(), v = f.pop()
+                    let o = try f.expand(off, fixed: 1)
+                    f.memory.pointer(o).storeBytes(of: UInt8(truncatingIfNeeded: v.l0), as: UInt8.self)
+                case 0x54:  // SLOAD
+                    let key = f.top
+                    if fork >= .berlin, host.accessStorage(message.recipient, key: key) == .cold {
+                        try f.charge(Gas.coldSloadSurcharge)
+                    }
+                    f.top = host.storage(message.recipient, key: key)
+                case 0x55:  // SSTORE
+                    try Self.sstore(&f, message: message, fork: fork, host: &host)
+                case 0x56:  // JUMP
+                    let dest = f.pop()
+                    guard let d = dest.clampedInt(limit: UInt64(Int32.max)), code.isJumpdest(d) else {
+                        throw HaltReason.badJumpDestination
+                    }
+                    pc = d
+                    continue
+                case 0x57:  // JUMPI
+                    let dest = f.pop(), cond = f.pop()
+                    if !cond.isZero {
+                        guard let d = dest.clampedInt(limit: UInt64(Int32.max)), code.isJumpdest(d) else {
+                            throw HaltReason.badJumpDestination
+                        }
+                        pc = d
+                        continue
+                    }
+                case 0x58:  // PC
+                    f.push(UInt256(UInt64(pc)))
+                case 0x59:  // MSIZE
+                    f.push(UInt256(UInt64(f.memory.size)))
+                case 0x5a:  // GAS
+                    f.push(UInt256(UInt64(f.gas)))
+                case 0x5b:  // JUMPDEST
+                    break
+                case 0x5c:  // TLOAD (EIP-1153)
+                    f.top = host.transientStorage(message.recipient, key: f.top)
+                case 0x5d:  // TSTORE
+                    if message.isStatic { throw HaltReason.staticModeViolation }
+                    let key = f.pop(), v = f.pop()
+                    host.setTransientStorage(message.recipient, key: key, value: v)
+                case 0x5e:  // MCOPY (EIP-5656)
+                    let dst = f.pop(), src = f.pop(), size = f.pop()
+                    let (_, s) = try f.expand(Swift.max(dst, src), size)
+                    try f.charge(3 * numWords(s))
+                    if s > 0 {
+                        // SAFETY: memory covers max(dst, src) + s, so both ranges are inside it.
+                        let d = f.memory.pointer(Int(dst.l0)), so = f.memory.pointer(Int(src.l0))
+                        d.copyMemory(from: so, byteCount: s)  // memmove semantics
+                    }
+                case 0x5f:  // PUSH0 (EIP-3855)
+                    f.push(.zero)
+                case 0x60:  // PUSH1
+                    f.push(UInt256(UInt64(codePtr[pc &+ 1])))
+                    pc &+= 2
+                    continue
+                case 0x61...0x7f:  // PUSH2...PUSH32
+                    let n = Int(op) &- 0x5f
+                    // SAFETY: the 32 bytes ending at the last immediate byte are inside the padded
+                    // buffer (32 bytes of front padding, 33 of back padding).
+                    let window = UInt256(loadingBigEndian: UnsafeRawPointer(codePtr + (pc &+ 1 &+ n &- 32)))
+                    f.push(n == 32 ? window : window.keepingLowBytes(n))
+                    pc &+= n &+ 1
+                    continue
+                case 0x80...0x8f:  // DUP1...DUP16
+                    let n = Int(op) &- 0x7f
+                    f.push(f.stack[f.sp &- n])
+                case 0x90...0x9f:  // SWAP1...SWAP16
+                    let n = Int(op) &- 0x8f
+                    let t = f.stack[f.sp &- 1]
+                    f.stack[f.sp &- 1] = f.stack[f.sp &- 1 &- n]
+                    f.stack[f.sp &- 1 &- n] = t
+                case 0xa0...0xa4:  // LOG0...LOG4
+                    if message.isStatic { throw HaltReason.staticModeViolation }
+                    let off = f.pop(), size = f.pop()
+                    let (o, s) = try f.expand(off, size)
+                    try f.charge(8 * Int64(s))
+                    let k = Int(op) &- 0xa0
+                    var topics: [Bytes32] = []
+                    topics.reserveCapacity(k)
+                    for _ in 0..<k { topics.append(f.pop().bytes32) }
+                    host.emitLog(address: message.recipient, topics: topics, data: f.memory.bytes(o, s))
+                case 0xf0, 0xf5:  // CREATE, CREATE2
+                    try Self.create(op, &f, message: message, fork: fork, host: &host)
+                case 0xf1, 0xf2, 0xf4, 0xfa:  // CALL, CALLCODE, DELEGATECALL, STATICCALL
+                    try Self.call(op, &f, message: message, fork: fork, host: &host)
+                case 0xf3, 0xfd:  // RETURN, REVERT
+                    let off = f.pop(), size = f.pop()
+                    let (o, s) = try f.expand(off, size)
+                    return ExecutionResult(
+                        status: op == 0xf3 ? .success : .revert, gasLeft: f.gas, gasRefund: op == 0xf3 ? f.refund : 0,
+                        output: f.memory.bytes(o, s))
+                case 0xfe:  // INVALID
+                    throw HaltReason.invalidInstruction
+                case 0xff:  // SELFDESTRUCT
+                    try Self.selfDestruct(&f, message: message, fork: fork, host: &host)
+                    return ExecutionResult(status: .success, gasLeft: f.gas, gasRefund: f.refund)
+                default:
+                    throw HaltReason.undefinedInstruction
+                }
+                pc &+= 1
+            }
+        } catch {
+            return ExecutionResult(status: .halt(error), gasLeft: 0)
+        }
+    }
+
+    /// CALLDATALOAD: 32 bytes at `offset`, zero-padded past the end.
+    @inline(__always)
+    static func loadWord(_ data: [UInt8], offset: UInt256) -> UInt256 {
+        guard let o = offset.clampedInt(limit: UInt64(Int32.max)), o < data.count else { return .zero }
+        return data.withUnsafeBytes { buf in
+            if o + 32 <= buf.count { return UInt256(loadingBigEndian: buf.baseAddress! + o) }
+            var tmp = (UInt256.zero, UInt256.zero)
+            return withUnsafeMutableBytes(of: &tmp) { t in
+                // SAFETY: fewer than 32 bytes remain from o; tmp has 64 zeroed bytes.
+                t.baseAddress!.copyMemory(from: buf.baseAddress! + o, byteCount: buf.count - o)
+                return UInt256(loadingBigEndian: UnsafeRawPointer(t.baseAddress!))
+            }
+        }
+    }
+
+    // MARK: Storage
+
+    @inline(never)
+    static func sstore<H: EVMHost>(_ f: inout Frame, message: Message, fork: Fork, host: inout H) throws(HaltReason) {
+        if message.isStatic { throw .staticModeViolation }
+        // EIP-2200: SSTORE needs more than the call stipend left.
+        if fork >= .istanbul && f.gas <= Gas.callStipend { throw .outOfGas }
+        let key = f.pop(), value = f.pop()
+        var cold: Int64 = 0
+        if fork >= .berlin, host.accessStorage(message.recipient, key: key) == .cold { cold = Gas.coldSload }
+        let status = host.setStorage(message.recipient, key: key, value: value)
+        let (cost, refund) = Gas.sstoreCost(fork, status)
+        try f.charge(cost + cold)
+        f.refund += refund
+    }
+
+    // MARK: Calls and creates
+
+    @inline(never)
+    static func call<H: EVMHost>(
+        _ op: UInt8, _ f: inout Frame, message: Message, fork: Fork, host: inout H
+    ) throws(HaltReason) {
+        let gasArg = f.pop()
+        let dst = f.pop().address
+        let value = (op == 0xf1 || op == 0xf2) ? f.pop() : .zero
+        let hasValue = !value.isZero
+        let inOff = f.pop(), inSize = f.pop(), outOff = f.pop(), outSize = f.pop()
+        f.push(.zero)  // failure unless the call succeeds
+        f.returnData = []
+
+        if fork >= .berlin, host.accessAccount(dst) == .cold { try f.charge(Gas.coldAccountSurcharge) }
+        var codeAddress = dst
+        if fork >= .prague, let delegate = host.delegate(of: dst) {
+            // EIP-7702: calling a delegated account also loads the delegate's code.
+            codeAddress = delegate
+            try f.charge(host.accessAccount(delegate) == .cold ? Gas.coldAccountAccess : Gas.warmAccess)
+        }
+        let (io, isz) = try f.expand(inOff, inSize)
+        let (oo, osz) = try f.expand(outOff, outSize)
+
+        var cost: Int64 = hasValue ? Gas.callValue : 0
+        if op == 0xf1 {
+            if hasValue && message.isStatic { throw .staticModeViolation }
+            if (hasValue || fork < .spuriousDragon) && !host.accountExists(dst) { cost += Gas.newAccount }
+        }
+        try f.charge(cost)
+
+        var childGas: Int64 = gasArg.clampedInt(limit: UInt64(Int64.max)).map { Int64($0) } ?? .max
+        if fork >= .tangerineWhistle {
+            childGas = Swift.min(childGas, f.gas - f.gas / 64)  // EIP-150: all but one 64th
+        } else if childGas > f.gas {
+            throw .outOfGas
+        }
+        if hasValue {
+            childGas += Gas.callStipend
+            f.gas += Gas.callStipend
+        }
+        if message.depth >= 1024 { return }
+        if hasValue && host.balance(message.recipient) < value { return }
+
+        let kind: CallKind
+        switch op {
+        case 0xf1: kind = .call
+        case 0xf2: kind = .callCode
+        case 0xf4: kind = .delegateCall
+        default: kind = .staticCall
+        }
+        let child = Message(
+            kind: kind, isStatic: op == 0xfa || message.isStatic, depth: message.depth + 1, gas: childGas,
+            recipient: (op == 0xf1 || op == 0xfa) ? dst : message.recipient,
+            sender: op == 0xf4 ? message.sender : message.recipient,
+            codeAddress: codeAddress,
+            value: op == 0xf4 ? message.value : value,
+            input: f.memory.bytes(io, isz))
+        let r = host.call(child)
+        f.returnData = r.output
+        f.top = r.status.isSuccess ? .one : .zero
+        let n = Swift.min(osz, r.output.count)
+        if n > 0 {
+            // SAFETY: memory covers [oo, oo + osz) and n <= osz, n <= output.count.
+            let d = f.memory.pointer(oo)
+            r.output.withUnsafeBytes { d.copyMemory(from: $0.baseAddress!, byteCount: n) }
+        }
+        f.gas -= childGas - r.gasLeft
+        f.refund += r.gasRefund
+    }
+
+    @inline(never)
+    static func create<H: EVMHost>(
+        _ op: UInt8, _ f: inout Frame, message: Message, fork: Fork, host: inout H
+    ) throws(HaltReason) {
+        if message.isStatic { throw .staticModeViolation }
+        let endowment = f.pop(), off = f.pop(), size = f.pop()
+        let salt = op == 0xf5 ? f.pop() : .zero
+        f.push(.zero)
+        f.returnData = []
+        let (o, s) = try f.expand(off, size)
+        if fork >= .shanghai && s > Gas.maxInitcodeSize { throw .outOfGas }  // EIP-3860
+        let wordCost: Int64 = (op == 0xf5 ? Gas.keccakWord : 0) + (fork >= .shanghai ? Gas.initcodeWord : 0)
+        try f.charge(numWords(s) * wordCost)
+        if message.depth >= 1024 { return }
+        if !endowment.isZero && host.balance(message.recipient) < endowment { return }
+        var childGas = f.gas
+        if fork >= .tangerineWhistle { childGas -= childGas / 64 }
+        let child = Message(
+            kind: op == 0xf5 ? .create2 : .create, isStatic: false, depth: message.depth + 1, gas: childGas,
+            recipient: .zero, sender: message.recipient, codeAddress: .zero, value: endowment,
+            input: f.memory.bytes(o, s), salt: salt)
+        let r = host.call(child)
+        f.gas -= childGas - r.gasLeft
+        f.refund += r.gasRefund
+        f.returnData = r.output
+        if r.status.isSuccess, let a = r.createdAddress { f.top = UInt256(address: a) }
+    }
+
+    @inline(never)
+    static func selfDestruct<H: EVMHost>(
+        _ f: inout Frame, message: Message, fork: Fork, host: inout H
+    ) throws(HaltReason) {
+        if message.isStatic { throw .staticModeViolation }
+        let beneficiary = f.pop().address
+        if fork >= .berlin, host.accessAccount(beneficiary) == .cold { try f.charge(Gas.coldAccountAccess) }
+        if fork >= .tangerineWhistle {
+            // EIP-150 charges a new account always; EIP-161 only when value moves to it.
+            if fork == .tangerineWhistle || !host.balance(message.recipient).isZero {
+                if !host.accountExists(beneficiary) { try f.charge(Gas.newAccount) }
+            }
+        }
+        if host.selfDestruct(message.recipient, beneficiary: beneficiary), fork < .london {
+            f.refund += Gas.selfDestructRefund  // removed by EIP-3529
+        }
+    }
+}
