@@ -373,7 +373,7 @@ public enum Interpreter {
                     f.push(UInt256(UInt64(codePtr[pc &+ 1])))
                     pc &+= 2
                     continue
-                case 0x61...0x7f:  // PUSH2...PUSH32
+                case 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f:  // PUSH2...PUSH32 (literal patterns keep the switch a jump table)
                     let n = Int(op) &- 0x5f
                     // SAFETY: the 32 bytes ending at the last immediate byte are inside the padded
                     // buffer (32 bytes of front padding, 33 of back padding).
@@ -381,15 +381,15 @@ public enum Interpreter {
                     f.push(n == 32 ? window : window.keepingLowBytes(n))
                     pc &+= n &+ 1
                     continue
-                case 0x80...0x8f:  // DUP1...DUP16
+                case 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f:  // DUP1...DUP16
                     let n = Int(op) &- 0x7f
                     f.push(f.stack[f.sp &- n])
-                case 0x90...0x9f:  // SWAP1...SWAP16
+                case 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f:  // SWAP1...SWAP16
                     let n = Int(op) &- 0x8f
                     let t = f.stack[f.sp &- 1]
                     f.stack[f.sp &- 1] = f.stack[f.sp &- 1 &- n]
                     f.stack[f.sp &- 1 &- n] = t
-                case 0xa0...0xa4:  // LOG0...LOG4
+                case 0xa0, 0xa1, 0xa2, 0xa3, 0xa4:  // LOG0...LOG4
                     if message.isStatic { throw HaltReason.staticModeViolation }
                     let off = f.pop(), size = f.pop()
                     let (o, s) = try f.expand(off, size)

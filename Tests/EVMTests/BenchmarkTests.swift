@@ -13,6 +13,8 @@ import Testing
 /// and prints ns per instruction.
 struct BenchmarkTests {
     static let full = getenv("HEMI_EVM_BENCH") != nil
+    /// `HEMI_EVM_BENCH_ITERATIONS=N` overrides the iteration count (for callgrind runs).
+    static let iterationsOverride: UInt64? = getenv("HEMI_EVM_BENCH_ITERATIONS").flatMap { UInt64(String(cString: $0)) }
 
     /// counter = N; loop: JUMPDEST; counter -= 1; JUMPI(loop, counter) — 7 instructions, 26 gas per iteration.
     static func countdown(_ n: UInt64) -> Bytecode {
@@ -58,14 +60,14 @@ struct BenchmarkTests {
     }
 
     @Test func countdownLoop() {
-        let n: UInt64 = Self.full ? 10_000_000 : 5_000
+        let n: UInt64 = Self.iterationsOverride ?? (Self.full ? 10_000_000 : 5_000)
         let r = Self.run("countdown", Self.countdown(n), iterations: n, instructionsPerIteration: 7)
         #expect(r.status == .success)
         #expect(Int64.max / 2 - r.gasLeft == 3 + Int64(n) * 26)
     }
 
     @Test func mixedLoop() {
-        let n: UInt64 = Self.full ? 2_000_000 : 2_000
+        let n: UInt64 = Self.iterationsOverride ?? (Self.full ? 2_000_000 : 2_000)
         let r = Self.run("mixed", Self.mixed(n), iterations: n, instructionsPerIteration: 18)
         #expect(r.status == .success)
     }
