@@ -1,28 +1,28 @@
 internal import Primitives
 internal import Hashing
 
-/// The state of one executing frame: the 1024-slot stack, memory, gas and refund counters and the
-/// last call's return data. A `~Copyable` value owned by `Interpreter.execute`, so the loop touches
-/// no class properties (those cost 9–10× in exclusivity checks here).
-struct Frame: ~Copyable {
+/// The hot state of one executing frame: stack pointer and height, gas and refund counters. A plain
+/// local value in `Interpreter.execute` whose address is never passed to an out-of-line function, so
+/// the optimiser keeps `sp` and `gas` in registers (class properties cost 9–10× in exclusivity checks
+/// here, and an escaping frame struct forces a load/store per instruction). Memory and return data
+/// are separate locals.
+struct Frame {
     static let stackLimit = 1024
 
-    // SAFETY: `stack` has `stackLimit` slots, allocated in `init` and freed in `deinit`. The loop checks
-    // each opcode's stack requirement and growth (from `InstructionTable`) before running it, so
-    // every index below is within `0..<sp` or is the slot at `sp` being pushed with `sp < 1024`.
+    // SAFETY: `stack` points to `stackLimit` slots allocated by `Interpreter.execute` and freed by its
+    // `defer`, so it outlives the frame.
+    // The loop checks each opcode's stack requirement and growth (from `InstructionTable`) before
+    // running it, so every index below is within `0..<sp` or is the slot at `sp` being pushed with
+    // `sp < 1024`.
     let stack: UnsafeMutablePointer<UInt256>
     var sp: Int = 0
-    var memory = Memory()
     var gas: Int64
     var refund: Int64 = 0
-    var returnData: [UInt8] = []
 
-    init(gas: Int64) {
-        stack = .allocate(capacity: Frame.stackLimit)
+    init(stack: UnsafeMutablePointer<UInt256>, gas: Int64) {
+        self.stack = stack
         self.gas = gas
     }
-
-    deinit { stack.deallocate() }
 
     @inline(__always) mutating func pop() -> UInt256 {
         sp &-= 1
@@ -49,38 +49,43 @@ struct Frame: ~Copyable {
     /// region as `Int`s. A zero size never expands (and its offset may be anything). Offsets or sizes
     /// past `Memory.maxSize` are out of gas, so hostile values never reach an allocation.
     @inline(__always)
-    mutating func expand(_ offset: UInt256, _ size: UInt256) throws(HaltReason) -> (offset: Int, size: Int) {
+    static func expand(
+        _ memory: inout Memory, _ offset: UInt256, _ size: UInt256, gas: inout Int64
+    ) throws(HaltReason) -> (offset: Int, size: Int) {
         if size.isZero { return (0, 0) }
         guard let o = offset.clampedInt(limit: Memory.maxSize), let s = size.clampedInt(limit: Memory.maxSize) else {
             throw .outOfGas
         }
         let end = o &+ s
-        if end > memory.size { try grow(end) }
+        if end > memory.size { gas = try Frame.grow(&memory, end, gas: gas) }
         return (o, s)
     }
 
     /// Memory region of a fixed small size (MLOAD/MSTORE/MSTORE8).
     @inline(__always)
-    mutating func expand(_ offset: UInt256, fixed size: Int) throws(HaltReason) -> Int {
+    static func expand(_ memory: inout Memory, _ offset: UInt256, fixed size: Int, gas: inout Int64) throws(HaltReason) -> Int {
         guard let o = offset.clampedInt(limit: Memory.maxSize) else { throw .outOfGas }
         let end = o &+ size
-        if end > memory.size { try grow(end) }
+        if end > memory.size { gas = try Frame.grow(&memory, end, gas: gas) }
         return o
     }
 
+    /// Charges the expansion of `memory` to cover `end` bytes and grows it; returns the gas left.
+    /// Out of line and by value, so that the frame's `gas` and `sp` never have their address taken by
+    /// a call and can stay in registers in the loop.
     @inline(never)
-    mutating func grow(_ end: Int) throws(HaltReason) {
+    static func grow(_ memory: inout Memory, _ end: Int, gas: Int64) throws(HaltReason) -> Int64 {
         let newWords = (end &+ 31) / 32
         let cost = Memory.cost(words: newWords) &- Memory.cost(words: memory.size / 32)
-        try charge(cost)
+        let left = gas &- cost
+        if left < 0 { throw .outOfGas }
         memory.grow(to: newWords * 32)
+        return left
     }
 
-    /// Copies `src` (as much of it as exists from `srcOffset`) into memory at `dst`, zero-filling to `size`.
+    /// Copies `src` (as much of it as exists from `srcOffset`) to `d`, zero-filling to `size`.
     @inline(__always)
-    func copyToMemory(dst: Int, size: Int, from src: UnsafeRawBufferPointer, srcOffset: UInt256) {
-        if size == 0 { return }
-        let d = memory.pointer(dst)
+    static func copy(to d: UnsafeMutableRawPointer, size: Int, from src: UnsafeRawBufferPointer, srcOffset: UInt256) {
         // SAFETY: memory was expanded to cover [dst, dst + size); the source range is clamped to `src`.
         var n = 0
         if let so = srcOffset.clampedInt(limit: UInt64(Int32.max)), so < src.count, let base = src.baseAddress {
@@ -102,7 +107,11 @@ public enum Interpreter {
     public static func execute<H: EVMHost>(
         message: Message, code: CodeAnalysis, fork: Fork, host: inout H
     ) -> ExecutionResult {
-        var f = Frame(gas: message.gas)
+        let stack = UnsafeMutablePointer<UInt256>.allocate(capacity: Frame.stackLimit)
+        defer { stack.deallocate() }
+        var f = Frame(stack: stack, gas: message.gas)
+        var memory = Memory()
+        var returnData: [UInt8] = []
         let table = InstructionTable.table(for: fork).entries
         let codePtr = code.code
         let input = message.kind.isCreate ? [] : message.input
@@ -201,12 +210,12 @@ public enum Interpreter {
                     f.top = UInt256.evmClz(f.top)
                 case 0x20:  // KECCAK256: 6 gas per word
                     let off = f.pop()
-                    let (o, s) = try f.expand(off, f.top)
+                    let (o, s) = try Frame.expand(&memory, off, f.top, gas: &f.gas)
                     try f.charge(6 * numWords(s))
                     let h =
                         s == 0
                         ? Keccak256.hash([UInt8]())
-                        : Keccak256.hash(UnsafeRawBufferPointer(start: f.memory.pointer(o), count: s))
+                        : Keccak256.hash(UnsafeRawBufferPointer(start: memory.pointer(o), count: s))
                     f.top = UInt256(bigEndian: h)
                 case 0x30:  // ADDRESS
                     f.push(UInt256(address: message.recipient))
@@ -226,16 +235,21 @@ public enum Interpreter {
                     f.push(UInt256(UInt64(input.count)))
                 case 0x37:  // CALLDATACOPY
                     let dst = f.pop(), src = f.pop(), size = f.pop()
-                    let (o, s) = try f.expand(dst, size)
+                    let (o, s) = try Frame.expand(&memory, dst, size, gas: &f.gas)
                     try f.charge(3 * numWords(s))
-                    input.withUnsafeBytes { f.copyToMemory(dst: o, size: s, from: $0, srcOffset: src) }
+                    if s > 0 {
+                        let d = memory.pointer(o)
+                        input.withUnsafeBytes { Frame.copy(to: d, size: s, from: $0, srcOffset: src) }
+                    }
                 case 0x38:  // CODESIZE
                     f.push(UInt256(UInt64(code.codeSize)))
                 case 0x39:  // CODECOPY
                     let dst = f.pop(), src = f.pop(), size = f.pop()
-                    let (o, s) = try f.expand(dst, size)
+                    let (o, s) = try Frame.expand(&memory, dst, size, gas: &f.gas)
                     try f.charge(3 * numWords(s))
-                    f.copyToMemory(dst: o, size: s, from: UnsafeRawBufferPointer(code.bytes), srcOffset: src)
+                    if s > 0 {
+                        Frame.copy(to: memory.pointer(o), size: s, from: UnsafeRawBufferPointer(code.bytes), srcOffset: src)
+                    }
                 case 0x3a:  // GASPRICE
                     f.push(host.txContext.gasPrice)
                 case 0x3b:  // EXTCODESIZE
@@ -245,11 +259,11 @@ public enum Interpreter {
                 case 0x3c:  // EXTCODECOPY
                     let a = f.pop().address
                     let dst = f.pop(), src = f.pop(), size = f.pop()
-                    let (o, s) = try f.expand(dst, size)
+                    let (o, s) = try Frame.expand(&memory, dst, size, gas: &f.gas)
                     try f.charge(3 * numWords(s))
                     if fork >= .berlin, host.accessAccount(a) == .cold { try f.charge(Gas.coldAccountSurcharge) }
                     if s > 0 {
-                        let d = f.memory.pointer(o)
+                        let d = memory.pointer(o)
                         var n = 0
                         if let so = src.clampedInt(limit: UInt64(Int32.max)) {
                             n = host.copyCode(a, offset: so, into: UnsafeMutableRawBufferPointer(start: d, count: s))
@@ -258,17 +272,17 @@ public enum Interpreter {
                         if n < s { (d + n).initializeMemory(as: UInt8.self, repeating: 0, count: s - n) }
                     }
                 case 0x3d:  // RETURNDATASIZE (EIP-211)
-                    f.push(UInt256(UInt64(f.returnData.count)))
+                    f.push(UInt256(UInt64(returnData.count)))
                 case 0x3e:  // RETURNDATACOPY: reading past the end is an exceptional halt
                     let dst = f.pop(), src = f.pop(), size = f.pop()
-                    let (o, s) = try f.expand(dst, size)
-                    guard let so = src.clampedInt(limit: UInt64(f.returnData.count)), so + s <= f.returnData.count
+                    let (o, s) = try Frame.expand(&memory, dst, size, gas: &f.gas)
+                    guard let so = src.clampedInt(limit: UInt64(returnData.count)), so + s <= returnData.count
                     else { throw HaltReason.invalidMemoryAccess }
                     try f.charge(3 * numWords(s))
                     if s > 0 {
-                        let d = f.memory.pointer(o)
+                        let d = memory.pointer(o)
                         // SAFETY: memory covers [o, o + s) and [so, so + s) is inside returnData (checked above).
-                        f.returnData.withUnsafeBytes { d.copyMemory(from: $0.baseAddress! + so, byteCount: s) }
+                        returnData.withUnsafeBytes { src in d.copyMemory(from: src.baseAddress! + so, byteCount: s) }
                     }
                 case 0x3f:  // EXTCODEHASH (EIP-1052)
                     let a = f.top.address
@@ -310,16 +324,16 @@ public enum Interpreter {
                 case 0x50:  // POP
                     f.sp &-= 1
                 case 0x51:  // MLOAD
-                    let o = try f.expand(f.top, fixed: 32)
-                    f.top = UInt256(loadingBigEndian: f.memory.pointer(o))
+                    let o = try Frame.expand(&memory, f.top, fixed: 32, gas: &f.gas)
+                    f.top = UInt256(loadingBigEndian: memory.pointer(o))
                 case 0x52:  // MSTORE
                     let off = f.pop(), v = f.pop()
-                    let o = try f.expand(off, fixed: 32)
-                    v.storeBigEndian(to: f.memory.pointer(o))
+                    let o = try Frame.expand(&memory, off, fixed: 32, gas: &f.gas)
+                    v.storeBigEndian(to: memory.pointer(o))
                 case 0x53:  // MSTORE8
                     let off = f.pop(), v = f.pop()
-                    let o = try f.expand(off, fixed: 1)
-                    f.memory.pointer(o).storeBytes(of: UInt8(truncatingIfNeeded: v.l0), as: UInt8.self)
+                    let o = try Frame.expand(&memory, off, fixed: 1, gas: &f.gas)
+                    memory.pointer(o).storeBytes(of: UInt8(truncatingIfNeeded: v.l0), as: UInt8.self)
                 case 0x54:  // SLOAD
                     let key = f.top
                     if fork >= .berlin, host.accessStorage(message.recipient, key: key) == .cold {
@@ -347,7 +361,7 @@ public enum Interpreter {
                 case 0x58:  // PC
                     f.push(UInt256(UInt64(pc)))
                 case 0x59:  // MSIZE
-                    f.push(UInt256(UInt64(f.memory.size)))
+                    f.push(UInt256(UInt64(memory.size)))
                 case 0x5a:  // GAS
                     f.push(UInt256(UInt64(f.gas)))
                 case 0x5b:  // JUMPDEST
@@ -360,11 +374,11 @@ public enum Interpreter {
                     host.setTransientStorage(message.recipient, key: key, value: v)
                 case 0x5e:  // MCOPY (EIP-5656)
                     let dst = f.pop(), src = f.pop(), size = f.pop()
-                    let (_, s) = try f.expand(Swift.max(dst, src), size)
+                    let (_, s) = try Frame.expand(&memory, Swift.max(dst, src), size, gas: &f.gas)
                     try f.charge(3 * numWords(s))
                     if s > 0 {
                         // SAFETY: memory covers max(dst, src) + s, so both ranges are inside it.
-                        let d = f.memory.pointer(Int(dst.l0)), so = f.memory.pointer(Int(src.l0))
+                        let d = memory.pointer(Int(dst.l0)), so = memory.pointer(Int(src.l0))
                         d.copyMemory(from: so, byteCount: s)  // memmove semantics
                     }
                 case 0x5f:  // PUSH0 (EIP-3855)
@@ -392,23 +406,42 @@ public enum Interpreter {
                 case 0xa0, 0xa1, 0xa2, 0xa3, 0xa4:  // LOG0...LOG4
                     if message.isStatic { throw HaltReason.staticModeViolation }
                     let off = f.pop(), size = f.pop()
-                    let (o, s) = try f.expand(off, size)
+                    let (o, s) = try Frame.expand(&memory, off, size, gas: &f.gas)
                     try f.charge(8 * Int64(s))
                     let k = Int(op) &- 0xa0
                     var topics: [Bytes32] = []
                     topics.reserveCapacity(k)
                     for _ in 0..<k { topics.append(f.pop().bytes32) }
-                    host.emitLog(address: message.recipient, topics: topics, data: f.memory.bytes(o, s))
+                    host.emitLog(address: message.recipient, topics: topics, data: memory.bytes(o, s))
                 case 0xf0, 0xf5:  // CREATE, CREATE2
-                    try Self.create(op, &f, message: message, fork: fork, host: &host)
+                    if message.isStatic { throw HaltReason.staticModeViolation }
+                    let endowment = f.pop(), off = f.pop(), size = f.pop()
+                    let salt = op == 0xf5 ? f.pop() : UInt256.zero
+                    let out = try Self.create(
+                        op, endowment: endowment, offset: off, size: size, salt: salt, memory: &memory,
+                        returnData: &returnData, gas: f.gas, message: message, fork: fork, host: &host)
+                    f.gas = out.gas
+                    f.refund &+= out.refund
+                    f.push(out.result)
                 case 0xf1, 0xf2, 0xf4, 0xfa:  // CALL, CALLCODE, DELEGATECALL, STATICCALL
-                    try Self.call(op, &f, message: message, fork: fork, host: &host)
+                    let gasArg = f.pop()
+                    let dst = f.pop().address
+                    let value = (op == 0xf1 || op == 0xf2) ? f.pop() : UInt256.zero
+                    let args = CallArgs(
+                        gas: gasArg, destination: dst, value: value, inOffset: f.pop(), inSize: f.pop(),
+                        outOffset: f.pop(), outSize: f.pop())
+                    let out = try Self.call(
+                        op, args, memory: &memory, returnData: &returnData, gas: f.gas, message: message,
+                        fork: fork, host: &host)
+                    f.gas = out.gas
+                    f.refund &+= out.refund
+                    f.push(out.result)
                 case 0xf3, 0xfd:  // RETURN, REVERT
                     let off = f.pop(), size = f.pop()
-                    let (o, s) = try f.expand(off, size)
+                    let (o, s) = try Frame.expand(&memory, off, size, gas: &f.gas)
                     return ExecutionResult(
                         status: op == 0xf3 ? .success : .revert, gasLeft: f.gas, gasRefund: op == 0xf3 ? f.refund : 0,
-                        output: f.memory.bytes(o, s))
+                        output: memory.bytes(o, s))
                 case 0xfe:  // INVALID
                     throw HaltReason.invalidInstruction
                 case 0xff:  // SELFDESTRUCT
@@ -441,7 +474,7 @@ public enum Interpreter {
 
     // MARK: Storage
 
-    @inline(never)
+    @inline(__always)
     static func sstore<H: EVMHost>(_ f: inout Frame, message: Message, fork: Fork, host: inout H) throws(HaltReason) {
         if message.isStatic { throw .staticModeViolation }
         // EIP-2200: SSTORE needs more than the call stipend left.
@@ -457,47 +490,65 @@ public enum Interpreter {
 
     // MARK: Calls and creates
 
+    struct CallArgs {
+        var gas: UInt256
+        var destination: EVMAddress
+        var value: UInt256
+        var inOffset: UInt256, inSize: UInt256, outOffset: UInt256, outSize: UInt256
+    }
+
+    /// What CALL*/CREATE* hand back to the loop: gas left, refund to add, and the word to push.
+    struct CallOutcome {
+        var gas: Int64
+        var refund: Int64
+        var result: UInt256
+    }
+
+    /// CALL, CALLCODE, DELEGATECALL, STATICCALL (with EIP-150, EIP-2929 and EIP-7702 costs). Takes and
+    /// returns gas by value so that the loop's gas counter never escapes.
     @inline(never)
     static func call<H: EVMHost>(
-        _ op: UInt8, _ f: inout Frame, message: Message, fork: Fork, host: inout H
-    ) throws(HaltReason) {
-        let gasArg = f.pop()
-        let dst = f.pop().address
-        let value = (op == 0xf1 || op == 0xf2) ? f.pop() : .zero
-        let hasValue = !value.isZero
-        let inOff = f.pop(), inSize = f.pop(), outOff = f.pop(), outSize = f.pop()
-        f.push(.zero)  // failure unless the call succeeds
-        f.returnData = []
+        _ op: UInt8, _ a: CallArgs, memory: inout Memory, returnData: inout [UInt8], gas gasIn: Int64,
+        message: Message, fork: Fork, host: inout H
+    ) throws(HaltReason) -> CallOutcome {
+        var gas = gasIn
+        @inline(__always) func charge(_ c: Int64) throws(HaltReason) {
+            gas &-= c
+            if gas < 0 { throw .outOfGas }
+        }
+        let dst = a.destination
+        let hasValue = !a.value.isZero
+        returnData = []
 
-        if fork >= .berlin, host.accessAccount(dst) == .cold { try f.charge(Gas.coldAccountSurcharge) }
+        if fork >= .berlin, host.accessAccount(dst) == .cold { try charge(Gas.coldAccountSurcharge) }
         var codeAddress = dst
         if fork >= .prague, let delegate = host.delegate(of: dst) {
             // EIP-7702: calling a delegated account also loads the delegate's code.
             codeAddress = delegate
-            try f.charge(host.accessAccount(delegate) == .cold ? Gas.coldAccountAccess : Gas.warmAccess)
+            try charge(host.accessAccount(delegate) == .cold ? Gas.coldAccountAccess : Gas.warmAccess)
         }
-        let (io, isz) = try f.expand(inOff, inSize)
-        let (oo, osz) = try f.expand(outOff, outSize)
+        let (io, isz) = try Frame.expand(&memory, a.inOffset, a.inSize, gas: &gas)
+        let (oo, osz) = try Frame.expand(&memory, a.outOffset, a.outSize, gas: &gas)
 
         var cost: Int64 = hasValue ? Gas.callValue : 0
         if op == 0xf1 {
             if hasValue && message.isStatic { throw .staticModeViolation }
             if (hasValue || fork < .spuriousDragon) && !host.accountExists(dst) { cost += Gas.newAccount }
         }
-        try f.charge(cost)
+        try charge(cost)
 
-        var childGas: Int64 = gasArg.clampedInt(limit: UInt64(Int64.max)).map { Int64($0) } ?? .max
+        var childGas: Int64 = a.gas.clampedInt(limit: UInt64(Int64.max)).map { Int64($0) } ?? .max
         if fork >= .tangerineWhistle {
-            childGas = Swift.min(childGas, f.gas - f.gas / 64)  // EIP-150: all but one 64th
-        } else if childGas > f.gas {
+            childGas = Swift.min(childGas, gas - gas / 64)  // EIP-150: all but one 64th
+        } else if childGas > gas {
             throw .outOfGas
         }
         if hasValue {
             childGas += Gas.callStipend
-            f.gas += Gas.callStipend
+            gas += Gas.callStipend
         }
-        if message.depth >= 1024 { return }
-        if hasValue && host.balance(message.recipient) < value { return }
+        if message.depth >= 1024 { return CallOutcome(gas: gas, refund: 0, result: .zero) }
+        if hasValue && host.balance(message.recipient) < a.value { return CallOutcome(gas: gas, refund: 0, result: .zero) }
 
         let kind: CallKind
         switch op {
@@ -511,50 +562,52 @@ public enum Interpreter {
             recipient: (op == 0xf1 || op == 0xfa) ? dst : message.recipient,
             sender: op == 0xf4 ? message.sender : message.recipient,
             codeAddress: codeAddress,
-            value: op == 0xf4 ? message.value : value,
-            input: f.memory.bytes(io, isz))
+            value: op == 0xf4 ? message.value : a.value,
+            input: memory.bytes(io, isz))
         let r = host.call(child)
-        f.returnData = r.output
-        f.top = r.status.isSuccess ? .one : .zero
+        returnData = r.output
         let n = Swift.min(osz, r.output.count)
         if n > 0 {
             // SAFETY: memory covers [oo, oo + osz) and n <= osz, n <= output.count.
-            let d = f.memory.pointer(oo)
+            let d = memory.pointer(oo)
             r.output.withUnsafeBytes { d.copyMemory(from: $0.baseAddress!, byteCount: n) }
         }
-        f.gas -= childGas - r.gasLeft
-        f.refund += r.gasRefund
+        gas -= childGas - r.gasLeft
+        return CallOutcome(gas: gas, refund: r.gasRefund, result: r.status.isSuccess ? .one : .zero)
     }
 
+    /// CREATE and CREATE2 (EIP-1014, EIP-3860 init-code limit and word cost).
     @inline(never)
     static func create<H: EVMHost>(
-        _ op: UInt8, _ f: inout Frame, message: Message, fork: Fork, host: inout H
-    ) throws(HaltReason) {
-        if message.isStatic { throw .staticModeViolation }
-        let endowment = f.pop(), off = f.pop(), size = f.pop()
-        let salt = op == 0xf5 ? f.pop() : .zero
-        f.push(.zero)
-        f.returnData = []
-        let (o, s) = try f.expand(off, size)
+        _ op: UInt8, endowment: UInt256, offset: UInt256, size: UInt256, salt: UInt256, memory: inout Memory,
+        returnData: inout [UInt8], gas gasIn: Int64, message: Message, fork: Fork, host: inout H
+    ) throws(HaltReason) -> CallOutcome {
+        var gas = gasIn
+        returnData = []
+        let (o, s) = try Frame.expand(&memory, offset, size, gas: &gas)
         if fork >= .shanghai && s > Gas.maxInitcodeSize { throw .outOfGas }  // EIP-3860
         let wordCost: Int64 = (op == 0xf5 ? Gas.keccakWord : 0) + (fork >= .shanghai ? Gas.initcodeWord : 0)
-        try f.charge(numWords(s) * wordCost)
-        if message.depth >= 1024 { return }
-        if !endowment.isZero && host.balance(message.recipient) < endowment { return }
-        var childGas = f.gas
+        gas &-= numWords(s) * wordCost
+        if gas < 0 { throw .outOfGas }
+        if message.depth >= 1024 { return CallOutcome(gas: gas, refund: 0, result: .zero) }
+        if !endowment.isZero && host.balance(message.recipient) < endowment {
+            return CallOutcome(gas: gas, refund: 0, result: .zero)
+        }
+        var childGas = gas
         if fork >= .tangerineWhistle { childGas -= childGas / 64 }
         let child = Message(
             kind: op == 0xf5 ? .create2 : .create, isStatic: false, depth: message.depth + 1, gas: childGas,
             recipient: .zero, sender: message.recipient, codeAddress: .zero, value: endowment,
-            input: f.memory.bytes(o, s), salt: salt)
+            input: memory.bytes(o, s), salt: salt)
         let r = host.call(child)
-        f.gas -= childGas - r.gasLeft
-        f.refund += r.gasRefund
-        f.returnData = r.output
-        if r.status.isSuccess, let a = r.createdAddress { f.top = UInt256(address: a) }
+        gas -= childGas - r.gasLeft
+        returnData = r.output
+        var result = UInt256.zero
+        if r.status.isSuccess, let a = r.createdAddress { result = UInt256(address: a) }
+        return CallOutcome(gas: gas, refund: r.gasRefund, result: result)
     }
 
-    @inline(never)
+    @inline(__always)
     static func selfDestruct<H: EVMHost>(
         _ f: inout Frame, message: Message, fork: Fork, host: inout H
     ) throws(HaltReason) {
