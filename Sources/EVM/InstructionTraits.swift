@@ -91,12 +91,15 @@ public enum InstructionTraits {
     }
 }
 
-/// One packed entry of the per-fork instruction table the interpreter loop reads.
+/// One packed entry (8 bytes) of the per-fork instruction table the interpreter loop reads.
 @frozen public struct InstructionEntry: Sendable {
     /// Base gas, or -1 if the opcode is undefined in this fork.
     public var gas: Int32
+    /// Items needed on the stack; `Int16.max` for an undefined opcode, so that the loop's one
+    /// underflow comparison also catches undefined opcodes (the cold path tells them apart by `gas`).
     public var stackRequired: Int16
-    public var stackChange: Int16
+    /// The largest stack height at which the opcode cannot overflow: 1024 − its stack growth.
+    public var stackMax: Int16
 }
 
 /// A 256-entry instruction table for one fork, allocated once per fork and never freed.
@@ -110,11 +113,12 @@ public struct InstructionTable: @unchecked Sendable {
         let gas = InstructionTraits.baseGas(fork)
         for op in 0..<256 {
             let o = UInt8(op)
+            let defined = gas[op] != nil
             (p + op).initialize(
                 to: InstructionEntry(
                     gas: gas[op].map { Int32($0) } ?? -1,
-                    stackRequired: Int16(InstructionTraits.stackRequired(o)),
-                    stackChange: Int16(InstructionTraits.stackChange(o))))
+                    stackRequired: defined ? Int16(InstructionTraits.stackRequired(o)) : .max,
+                    stackMax: Int16(1024 - InstructionTraits.stackChange(o))))
         }
         entries = UnsafePointer(p)
     }

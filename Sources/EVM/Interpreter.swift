@@ -123,9 +123,10 @@ public enum Interpreter {
                 // JUMPDEST, so `codePtr[pc]` is always readable; STOP ends the loop.
                 let op = codePtr[pc]
                 let e = table[Int(op)]
-                if e.gas < 0 { throw HaltReason.undefinedInstruction }
-                if f.sp < Int(e.stackRequired) { throw HaltReason.stackUnderflow }
-                if f.sp &+ Int(e.stackChange) > Frame.stackLimit { throw HaltReason.stackOverflow }
+                if f.sp < Int(e.stackRequired) {
+                    throw e.gas < 0 ? HaltReason.undefinedInstruction : HaltReason.stackUnderflow
+                }
+                if f.sp > Int(e.stackMax) { throw HaltReason.stackOverflow }
                 try f.charge(Int64(e.gas))
 
                 switch op {
