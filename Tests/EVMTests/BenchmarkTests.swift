@@ -11,7 +11,7 @@ import Testing
 /// as a smoke test; with `HEMI_EVM_BENCH=1` (use a release build:
 /// `HEMI_EVM_BENCH=1 swift test -c release --filter EVMTests.BenchmarkTests`) it runs 10M iterations
 /// and prints ns per instruction.
-struct BenchmarkTests {
+@Suite(.serialized) struct BenchmarkTests {
     static let full = getenv("HEMI_EVM_BENCH") != nil
     /// `HEMI_EVM_BENCH_ITERATIONS=N` overrides the iteration count (for callgrind runs).
     static let iterationsOverride: UInt64? = getenv("HEMI_EVM_BENCH_ITERATIONS").flatMap { UInt64(String(cString: $0)) }
