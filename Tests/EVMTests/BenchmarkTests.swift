@@ -71,4 +71,31 @@ import Testing
         let r = Self.run("mixed", Self.mixed(n), iterations: n, instructionsPerIteration: 18)
         #expect(r.status == .success)
     }
+
+    /// CALL overhead: a loop of STATICCALLs to a contract that returns one word, through `InMemoryHost`
+    /// (frame set-up, stack allocation, host snapshot, return data).
+    @Test func callLoop() {
+        let n: UInt64 = Self.iterationsOverride.map { $0 / 20 } ?? (Self.full ? 200_000 : 500)
+        let callee = push(1) + retTop()
+        let head = push(UInt256(n))
+        let loop =
+            Bytecode(.jumpdest) + call(.staticcall, gas: 100_000, to: otherAddress, retSize: 32) + .pop
+            + push(1) + .swap1 + .sub + .dup1 + push(UInt64(head.count)) + .jumpi + .stop
+        var host = InMemoryHost(fork: .cancun)
+        host.accounts[contractAddress] = Account(code: (head + loop).bytes)
+        host.accounts[otherAddress] = Account(code: callee.bytes)
+        var best = Duration.seconds(1_000_000)
+        var r = ExecutionResult(status: .revert, gasLeft: 0)
+        for _ in 0..<(Self.full ? 5 : 1) {
+            let clock = ContinuousClock()
+            let t0 = clock.now
+            r = host.transact(Message(gas: Int64.max / 2, recipient: contractAddress, sender: senderAddress))
+            let dt = clock.now - t0
+            if dt < best { best = dt }
+        }
+        #expect(r.status == .success)
+        let (s, atto) = best.components
+        let ns = Double(s) * 1e9 + Double(atto) / 1e9
+        if Self.full { print("bench call: \(n) STATICCALLs, best of 5 \(ns / 1e6) ms, \(ns / Double(n)) ns/call") }
+    }
 }
