@@ -86,7 +86,7 @@ struct Frame {
     /// Copies `src` (as much of it as exists from `srcOffset`) to `d`, zero-filling to `size`.
     @inline(__always)
     static func copy(to d: UnsafeMutableRawPointer, size: Int, from src: UnsafeRawBufferPointer, srcOffset: UInt256) {
-        // SAFETY: memory was expanded to cover [dst, dst + size); the source range is clamped to `src`.
+        // SAFETY: callers expanded memory to cover [d, d + size); the source range is clamped to `src`.
         var n = 0
         if let so = srcOffset.clampedInt(limit: UInt64(Int32.max)), so < src.count, let base = src.baseAddress {
             n = Swift.min(size, src.count - so)
