@@ -56,6 +56,9 @@ public struct InMemoryHost: EVMHost {
     var destructed: Set<EVMAddress> = []
     var createdInTx: Set<EVMAddress> = []
     var analyses = CodeAnalysisCache()
+    /// Per-depth stacks and memory buffers reused across calls (shared by copies of this host value;
+    /// use one host per thread).
+    let buffers = FrameBuffers()
 
     public init(fork: Fork, txContext: TxContext = TxContext()) {
         self.fork = fork
@@ -230,7 +233,8 @@ public struct InMemoryHost: EVMHost {
             return ExecutionResult(status: .success, gasLeft: message.gas)
         }
         let analysis = analyses.analysis(hash: acct.codeHash, code: acct.code)
-        let r = Interpreter.execute(message: message, code: analysis, fork: fork, host: &self)
+        let b = buffers
+        let r = Interpreter.execute(message: message, code: analysis, fork: fork, host: &self, buffers: b)
         if !r.status.isSuccess { restore(snap) }
         return r
     }
@@ -259,7 +263,8 @@ public struct InMemoryHost: EVMHost {
         m.recipient = address
         m.codeAddress = address
         let analysis = CodeAnalysis(code: message.input)
-        var r = Interpreter.execute(message: m, code: analysis, fork: fork, host: &self)
+        let b = buffers
+        var r = Interpreter.execute(message: m, code: analysis, fork: fork, host: &self, buffers: b)
         guard r.status.isSuccess else {
             restore(snap)
             return r

@@ -104,13 +104,25 @@ public enum Interpreter {
     /// value, warmed addresses and created the account for creates; for a create, `code` is the init
     /// code and CALLDATA is empty. State changes go through `host`; on a revert or halt the caller
     /// rolls them back.
+    ///
+    /// With `buffers`, the frame's stack and memory buffer come from (and return to) a per-depth pool
+    /// instead of being allocated and freed.
     public static func execute<H: EVMHost>(
-        message: Message, code: CodeAnalysis, fork: Fork, host: inout H
+        message: Message, code: CodeAnalysis, fork: Fork, host: inout H, buffers: FrameBuffers? = nil
     ) -> ExecutionResult {
-        let stack = UnsafeMutablePointer<UInt256>.allocate(capacity: Frame.stackLimit)
-        defer { stack.deallocate() }
+        let depth = message.depth
+        let stack = buffers?.takeStack(depth: depth) ?? .allocate(capacity: Frame.stackLimit)
+        var memory = buffers?.takeMemory(depth: depth) ?? Memory()
+        defer {
+            if let buffers {
+                buffers.putStack(stack, depth: depth)
+                buffers.putMemory(&memory, depth: depth)
+            } else {
+                stack.deallocate()
+                memory.free()
+            }
+        }
         var f = Frame(stack: stack, gas: message.gas)
-        var memory = Memory()
         var returnData: [UInt8] = []
         let table = InstructionTable.table(for: fork).entries
         let codePtr = code.code

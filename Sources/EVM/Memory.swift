@@ -1,7 +1,10 @@
 /// EVM memory of one frame: a zero-initialised byte buffer that grows in 32-byte words and is never
 /// shrunk. The capacity doubles from 4 KiB. Gas for expansion is charged by the interpreter *before*
 /// `grow` is called, and sizes are capped at `Memory.maxSize`, so untrusted offsets never allocate.
-struct Memory: ~Copyable {
+///
+/// A plain value that does not free itself: `Interpreter.execute` owns it and either frees its buffer
+/// or hands it back to a `FrameBuffers` pool when the frame ends (one owner, no copies escape).
+struct Memory {
     /// Largest offset + size accepted (as evmone's `max_buffer_size`); anything larger is out of gas
     /// long before (3 gas/word + words²/512 makes 4 GiB cost about 2^45 gas).
     static let maxSize: UInt64 = UInt64(UInt32.max)
@@ -13,7 +16,29 @@ struct Memory: ~Copyable {
 
     init() {}
 
-    deinit { base?.deallocate() }
+    /// Starts with a recycled all-zero buffer of `capacity` bytes.
+    init(reusing buffer: UnsafeMutableRawPointer, capacity: Int) {
+        base = buffer
+        self.capacity = capacity
+    }
+
+    /// Zeroes the used part and gives up the buffer (for a pool), or nil if none was allocated.
+    mutating func takeBuffer() -> (buffer: UnsafeMutableRawPointer, capacity: Int)? {
+        guard let b = base else { return nil }
+        // SAFETY: bytes [0, size) were initialised by the frame; beyond `size` they are already zero.
+        b.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        base = nil
+        defer { size = 0; capacity = 0 }
+        return (b, capacity)
+    }
+
+    /// Frees the buffer (when there is no pool).
+    mutating func free() {
+        base?.deallocate()
+        base = nil
+        size = 0
+        capacity = 0
+    }
 
     /// Grows the active size to `newSize` bytes (a multiple of 32, larger than `size`).
     mutating func grow(to newSize: Int) {
