@@ -250,4 +250,28 @@ struct CallCreateTests {
         #expect(r.status == .success)
         #expect(r.host.accounts[contractAddress]?.storage[.zero] == UInt256(1025))
     }
+
+    @Test func reusedFrameBuffersStartClean() {
+        // Two calls at depth 1 reuse the same pooled stack and memory: the second callee must see zeroed
+        // memory (MSIZE 0, MLOAD 0 = 0) even though the first wrote 1 KiB.
+        let writer = push(UInt256.max) + mstore(992) + push(1) + .stop
+        let reader = Bytecode(.msize) + push(992) + .mload + .add + retTop()
+        let other2 = EVMAddress(hex: "0000000000000000000000000000000000dead02")!
+        let c =
+            call(gas: 100_000, to: otherAddress) + .pop + call(gas: 100_000, to: other2, retSize: 32) + .pop
+            + mload(0) + retTop()
+        let r = execute(c) { h in
+            h.accounts[otherAddress] = Account(code: writer.bytes)
+            h.accounts[other2] = Account(code: reader.bytes)
+        }
+        #expect(r.status == .success)
+        #expect(r.word == .zero)
+        // And the reader really ran: it reports MSIZE after its own MLOAD (1024) when memory is fresh.
+        let reader2 = push(992) + .mload + .pop + .msize + retTop()
+        let r2 = execute(c) { h in
+            h.accounts[otherAddress] = Account(code: writer.bytes)
+            h.accounts[other2] = Account(code: reader2.bytes)
+        }
+        #expect(r2.word == UInt256(1024))
+    }
 }
