@@ -1,1 +1,0 @@
-// The EVM interpreter arrives with the execution-core issue.
