@@ -59,13 +59,19 @@ let package = Package(
             dependencies: ["Primitives", "Hashing", "Secp256k1", "Curves"],
             swiftSettings: strict
         ),
+        .target(
+            name: "Execution",
+            dependencies: ["Primitives", "Hashing", "Ethereum", "MerkleTrie", "EVM", "Precompiles"],
+            swiftSettings: strict
+        ),
+        .target(name: "BitcoinP2P", dependencies: ["Primitives", "Hashing", "Bitcoin"], swiftSettings: strict),
         // Test support: locating ../shared/testdata, vector loaders.
         .target(name: "TestSupport", dependencies: ["Primitives"], swiftSettings: strict),
         // The single executable.
         .executableTarget(
             name: "hemi",
             dependencies: [
-                "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus",
+                "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -117,6 +123,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "KVStoreTests", dependencies: ["KVStore", "Primitives", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ExecutionTests",
+            dependencies: ["Execution", "EVM", "Ethereum", "MerkleTrie", "Precompiles", "Primitives", "Hashing", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BitcoinP2PTests",
+            dependencies: ["BitcoinP2P", "Bitcoin", "Primitives", "Hashing", "TestSupport"],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+// Execution arrives with its issue.

@@ -1,0 +1,1 @@
+// BitcoinP2P tests.
