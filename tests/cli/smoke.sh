@@ -23,7 +23,16 @@ printf '\x01' | dd of="$tmp/m.bin" bs=1 seek=$((4 + 999*80 + 76)) conv=notrunc 2
 check "nonce flip" 1 "height 1000: high-hash" "$HEMI" btc verify-headers "$tmp/m.bin"
 check "blocks" 0 "witness commitment: ok" "$HEMI" btc verify-block "$T/blocks/block481829.dat" "$T/blocks/block481815.dat" "$T/blocks/mainnet_0_438.blkdat"
 check "reorg set" 0 "height: 5" "$HEMI" btc verify-block "$T"/blocks/reorg_blk_0_to_4.blkdat "$T"/blocks/reorg_blk_3A.blkdat "$T"/blocks/reorg_blk_4A.blkdat "$T"/blocks/reorg_blk_5A.blkdat
-check "prevouts (no interpreter yet)" 1 "scripts: UNAVAILABLE" "$HEMI" btc verify-block --prevouts "$T/blocks/block277647.prevouts.json" "$T/blocks/block277647.dat"
+check "prevouts: all scripts verify" 0 "scripts: ok \(732 inputs verified" "$HEMI" btc verify-block --prevouts "$T/blocks/block277647.prevouts.json" "$T/blocks/block277647.dat"
+# One byte of one prevout's scriptPubKey (inside its HASH160) changed: that input's script must fail.
+python3 - "$T/blocks/block277647.prevouts.json" "$tmp/prevouts-bad.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+e = p[100]
+s = bytearray.fromhex(e["scriptPubKey"]); s[5] ^= 0x80; e["scriptPubKey"] = s.hex()
+json.dump(p, open(sys.argv[2], "w"))
+PY
+check "prevouts: a wrong prevout script fails the block" 1 "INVALID: .*mandatory-script-verify-flag-failed" "$HEMI" btc verify-block --prevouts "$tmp/prevouts-bad.json" "$T/blocks/block277647.dat"
 head -c 5000 "$T/blocks/block169482.dat" > "$tmp/trunc.dat"
 check "truncated block" 1 "INVALID" "$HEMI" btc verify-block "$tmp/trunc.dat"
 check "connect 0..438" 0 "at height 438, 443 unspent outputs" "$HEMI" btc verify-block --connect "$T/blocks/mainnet_0_438.blkdat"
