@@ -49,7 +49,7 @@ struct ChainState {
         }
         times.append(block.header.time)
         let snapshot = times
-        let context = ConnectContext(height: h, params: params, medianTimePast: { ChainState.mtp(snapshot, $0) }, parallelism: 4)
+        let context = ConnectContext(height: h, params: params, medianTimePast: { ChainState.mtp(snapshot, $0) }, parallelism: command.scriptThreads)
         do {
             let r = try await BlockConnector.connect(block, view: utxo, context: context, checker: BitcoinScriptChecker())
             for op in r.spent.keys { utxo[op] = nil }
@@ -138,10 +138,16 @@ struct VerifyBlock: AsyncParsableCommand {
     @Option(name: .long, help: "Height of the (first) block when its coinbase does not say it.")
     var height: Int?
 
+    @Option(name: .long, help: "Script checks run in this many concurrent tasks (1 = serially on one core).")
+    var scriptThreads: Int = 4
+
     @Argument(help: "Block files.")
     var files: [String]
 
     func validate() throws {
+        if scriptThreads < 1 || scriptThreads > 256 {
+            throw ValidationError("--script-threads must be in 1...256")
+        }
         if let h = height, h < 0 || h > HeaderChainVerifier.maxHeight {
             throw ValidationError("--height must be in 0...\(HeaderChainVerifier.maxHeight)")
         }
@@ -268,7 +274,7 @@ struct VerifyBlock: AsyncParsableCommand {
             print("  INVALID: \(prevoutsPath): \(error)")
             return false
         }
-        let context = ConnectContext(height: h, params: params, parallelism: 4)
+        let context = ConnectContext(height: h, params: params, parallelism: scriptThreads)
         do {
             let clock = ContinuousClock()
             let start = clock.now
