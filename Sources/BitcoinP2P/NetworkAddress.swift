@@ -67,16 +67,15 @@ public struct TimestampedAddress: Hashable, Sendable {
 public enum AddrV2Address: Hashable, Sendable {
     case ipv4([UInt8])
     case ipv6([UInt8])
-    /// Deprecated Tor v2 (10 bytes); decoded so that the message parses, never produced by Core.
-    case torV2([UInt8])
     case torV3([UInt8])
     case i2p([UInt8])
     case cjdns([UInt8])
     /// A network id this node does not know; BIP155 says to ignore such entries, not to fail.
+    /// Tor v2 (id 3) lands here too: Core dropped it in 22.0 and skips it without a length check.
     case unknown(networkID: UInt8, bytes: [UInt8])
 
     /// BIP155 network ids.
-    public static let ipv4ID: UInt8 = 1, ipv6ID: UInt8 = 2, torV2ID: UInt8 = 3, torV3ID: UInt8 = 4
+    public static let ipv4ID: UInt8 = 1, ipv6ID: UInt8 = 2, torV3ID: UInt8 = 4
     public static let i2pID: UInt8 = 5, cjdnsID: UInt8 = 6
 
     /// The BIP155 fixed address length for a known network id.
@@ -84,7 +83,6 @@ public enum AddrV2Address: Hashable, Sendable {
         switch networkID {
         case ipv4ID: return 4
         case ipv6ID: return 16
-        case torV2ID: return 10
         case torV3ID: return 32
         case i2pID: return 32
         case cjdnsID: return 16
@@ -96,7 +94,6 @@ public enum AddrV2Address: Hashable, Sendable {
         switch self {
         case .ipv4: return Self.ipv4ID
         case .ipv6: return Self.ipv6ID
-        case .torV2: return Self.torV2ID
         case .torV3: return Self.torV3ID
         case .i2p: return Self.i2pID
         case .cjdns: return Self.cjdnsID
@@ -106,7 +103,7 @@ public enum AddrV2Address: Hashable, Sendable {
 
     public var bytes: [UInt8] {
         switch self {
-        case let .ipv4(b), let .ipv6(b), let .torV2(b), let .torV3(b), let .i2p(b), let .cjdns(b): return b
+        case let .ipv4(b), let .ipv6(b), let .torV3(b), let .i2p(b), let .cjdns(b): return b
         case let .unknown(_, b): return b
         }
     }
@@ -119,7 +116,6 @@ public enum AddrV2Address: Hashable, Sendable {
         switch networkID {
         case Self.ipv4ID: self = .ipv4(bytes)
         case Self.ipv6ID: self = .ipv6(bytes)
-        case Self.torV2ID: self = .torV2(bytes)
         case Self.torV3ID: self = .torV3(bytes)
         case Self.i2pID: self = .i2p(bytes)
         case Self.cjdnsID: self = .cjdns(bytes)

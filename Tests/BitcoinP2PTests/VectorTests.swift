@@ -181,3 +181,20 @@ import Testing
         #expect(m == .reject(RejectMessage(message: Array("tx".utf8), code: 0x10, reason: Array("bad-txns-inputs-missingorspent".utf8), data: bytes32(0x11))))
     }
 }
+
+@Suite struct AddrV2Tests {
+    @Test func torV2IsSkippedLikeCore() throws {
+        // id 3 (Tor v2, dropped by Core 22.0) with a non-10-byte address is kept as unknown, not an error.
+        let m = try Message.decode(command: .addrv2, payload: hex("01 00000000 00 03 02 abcd 0000"))
+        #expect(m == .addrv2([AddrV2Entry(time: 0, services: [], address: .unknown(networkID: 3, bytes: [0xab, 0xcd]), port: 0)]))
+    }
+
+    @Test func knownNetworksHaveFixedLengths() {
+        #expect(AddrV2Address.expectedLength(networkID: 1) == 4)
+        #expect(AddrV2Address.expectedLength(networkID: 2) == 16)
+        #expect(AddrV2Address.expectedLength(networkID: 4) == 32)
+        #expect(AddrV2Address.expectedLength(networkID: 5) == 32)
+        #expect(AddrV2Address.expectedLength(networkID: 6) == 16)
+        #expect(AddrV2Address.expectedLength(networkID: 3) == nil)
+    }
+}
