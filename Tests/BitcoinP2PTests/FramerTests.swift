@@ -52,6 +52,30 @@ import Testing
         }
     }
 
+    @Test func manyMessagesInOneFeedCompactTheBuffer() throws {
+        // 3000 pings (96,000 bytes) then a block, fed at once and in 10,000-byte chunks: exercises the
+        // buffer compaction paths and keeps message order.
+        var wire: [UInt8] = []
+        for i in 0..<3000 { wire += MessageEnvelope.encode(.ping(nonce: UInt64(i)), magic: .signet) }
+        wire += MessageEnvelope.encode(.block(ChainParams.signet.genesis), magic: .signet)
+        for chunk in [wire.count, 10_000, 4097] {
+            var f = MessageFramer(magic: .signet)
+            var out: [Message] = []
+            var i = 0
+            while i < wire.count {
+                let n = min(chunk, wire.count - i)
+                f.feed(wire[i..<i + n])
+                i += n
+                while let m = try f.nextMessage() { out.append(m) }
+            }
+            #expect(out.count == 3001)
+            #expect(out.first == .ping(nonce: 0))
+            #expect(out[2999] == .ping(nonce: 2999))
+            #expect(out.last == .block(ChainParams.signet.genesis))
+            #expect(f.bufferedByteCount == 0)
+        }
+    }
+
     @Test func badMagicRejectedOnFirstByte() {
         var f = MessageFramer(magic: .mainnet)
         f.feed(MessageEnvelope.encode(.verack, magic: .testnet3).prefix(1))
