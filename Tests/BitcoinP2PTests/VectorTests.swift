@@ -198,3 +198,45 @@ import Testing
         #expect(AddrV2Address.expectedLength(networkID: 3) == nil)
     }
 }
+
+/// Bitcoin Core's `src/test/netbase_tests.cpp` fixtures: the same three addresses as an `addr`
+/// payload (`stream_addr_hex`, v1) and as an `addrv2` payload (`stream_addrv2_hex`, BIP155).
+@Suite struct CoreAddressFixtureTests {
+    static let loopback6 = [UInt8](repeating: 0, count: 15) + [1]
+    static let services: [ServiceFlags] = [[], .network, [.witness, .compactFilters, .networkLimited]]
+    static let times: [UInt32] = [0x4966_bc61, 0x8376_6279, 0xffff_ffff]
+    static let ports: [UInt16] = [0, 0x00f1, 0xf1f2]
+
+    @Test func addrV1() throws {
+        let payload = hex(
+            """
+            03
+            61bc6649 0000000000000000 00000000000000000000000000000001 0000
+            79627683 0100000000000000 00000000000000000000000000000001 00f1
+            ffffffff 4804000000000000 00000000000000000000000000000001 f1f2
+            """)
+        let expected = Message.addr(
+            (0..<3).map {
+                TimestampedAddress(
+                    time: Self.times[$0], address: NetworkAddress(services: Self.services[$0], ip: Self.loopback6, port: Self.ports[$0]))
+            })
+        #expect(try Message.decode(command: .addr, payload: payload) == expected)
+        #expect(expected.encodePayload() == payload)
+    }
+
+    @Test func addrV2() throws {
+        let payload = hex(
+            """
+            03
+            61bc6649 00     02 10 00000000000000000000000000000001 0000
+            79627683 01     02 10 00000000000000000000000000000001 00f1
+            ffffffff fd4804 02 10 00000000000000000000000000000001 f1f2
+            """)
+        let expected = Message.addrv2(
+            (0..<3).map {
+                AddrV2Entry(time: Self.times[$0], services: Self.services[$0], address: .ipv6(Self.loopback6), port: Self.ports[$0])
+            })
+        #expect(try Message.decode(command: .addrv2, payload: payload) == expected)
+        #expect(expected.encodePayload() == payload)
+    }
+}
