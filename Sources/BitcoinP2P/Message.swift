@@ -1,5 +1,5 @@
-public import Primitives
 public import Bitcoin
+public import Primitives
 
 /// A decoded peer message. Encoding and decoding cover the payload only; `MessageEnvelope` adds the
 /// 24-byte header.
@@ -65,7 +65,7 @@ public enum Message: Hashable, Sendable {
         case .addrv2: return .addrv2
         case .reject: return .reject
         case .sendcmpct: return .sendcmpct
-        case let .unknown(c, _): return c
+        case .unknown(let c, _): return c
         }
     }
 
@@ -74,33 +74,33 @@ public enum Message: Hashable, Sendable {
     /// Appends the payload.
     public func encodePayload(into w: inout ByteWriter) {
         switch self {
-        case let .version(v): v.encode(into: &w)
+        case .version(let v): v.encode(into: &w)
         case .verack, .sendheaders, .wtxidrelay, .sendaddrv2, .mempool, .getaddr: break
-        case let .ping(n), let .pong(n): w.writeUInt64LE(n)
-        case let .getheaders(l), let .getblocks(l): l.encode(into: &w)
-        case let .headers(hs):
+        case .ping(let n), .pong(let n): w.writeUInt64LE(n)
+        case .getheaders(let l), .getblocks(let l): l.encode(into: &w)
+        case .headers(let hs):
             w.writeCompactSize(hs.count)
             for h in hs {
                 h.encode(into: &w)
                 w.write(UInt8(0))
             }
-        case let .inv(items), let .getdata(items), let .notfound(items):
+        case .inv(let items), .getdata(let items), .notfound(let items):
             w.writeCompactSize(items.count)
             for i in items { i.encode(into: &w) }
-        case let .block(b): b.encode(into: &w, witness: true)
-        case let .tx(t): t.encode(into: &w, witness: true)
-        case let .feefilter(rate): w.writeInt64LE(rate)
-        case let .addr(list):
+        case .block(let b): b.encode(into: &w, witness: true)
+        case .tx(let t): t.encode(into: &w, witness: true)
+        case .feefilter(let rate): w.writeInt64LE(rate)
+        case .addr(let list):
             w.writeCompactSize(list.count)
             for a in list { a.encode(into: &w) }
-        case let .addrv2(list):
+        case .addrv2(let list):
             w.writeCompactSize(list.count)
             for a in list { a.encode(into: &w) }
-        case let .reject(r): r.encode(into: &w)
-        case let .sendcmpct(announce, version):
+        case .reject(let r): r.encode(into: &w)
+        case .sendcmpct(let announce, let version):
             w.write(announce ? 1 : 0)
             w.writeUInt64LE(version)
-        case let .unknown(_, payload): w.write(payload)
+        case .unknown(_, let payload): w.write(payload)
         }
     }
 
@@ -119,7 +119,8 @@ public enum Message: Hashable, Sendable {
     public static func decode(command: Command, payload: [UInt8]) throws(P2PError) -> Message {
         if payload.count > MessageLimits.maxPayload(for: command) {
             throw .payloadTooLarge(
-                command: command.name, length: UInt32(clamping: payload.count), limit: MessageLimits.maxPayload(for: command))
+                command: command.name, length: UInt32(clamping: payload.count),
+                limit: MessageLimits.maxPayload(for: command))
         }
         do throws(DecodeError) {
             return try decodeChecked(command: command, payload: payload)

@@ -1,6 +1,6 @@
-public import Primitives
-internal import Hashing
 public import Bitcoin
+internal import Hashing
+public import Primitives
 
 /// The 4-byte network magic that starts every message (`pchMessageStart`).
 public struct NetworkMagic: Hashable, Sendable, CustomStringConvertible {
@@ -58,7 +58,9 @@ public struct MessageHeader: Hashable, Sendable {
     }
 
     /// Parses 24 header bytes, checking magic, command and the per-command length limit, in that order.
-    public static func decode(_ raw: some Collection<UInt8>, expecting magic: NetworkMagic) throws(P2PError) -> MessageHeader {
+    public static func decode(_ raw: some Collection<UInt8>, expecting magic: NetworkMagic) throws(P2PError)
+        -> MessageHeader
+    {
         let b = Array(raw)
         guard b.count == size else {
             throw .malformedPayload(command: "", .truncated(offset: 0, needed: size, remaining: b.count))

@@ -97,21 +97,22 @@ public enum AddrV2Address: Hashable, Sendable {
         case .torV3: return Self.torV3ID
         case .i2p: return Self.i2pID
         case .cjdns: return Self.cjdnsID
-        case let .unknown(id, _): return id
+        case .unknown(let id, _): return id
         }
     }
 
     public var bytes: [UInt8] {
         switch self {
-        case let .ipv4(b), let .ipv6(b), let .torV3(b), let .i2p(b), let .cjdns(b): return b
-        case let .unknown(_, b): return b
+        case .ipv4(let b), .ipv6(let b), .torV3(let b), .i2p(let b), .cjdns(let b): return b
+        case .unknown(_, let b): return b
         }
     }
 
     /// Validates the length for known networks (BIP155: a mismatch is a protocol violation).
     public init(networkID: UInt8, bytes: [UInt8]) throws(DecodeError) {
         if let n = Self.expectedLength(networkID: networkID), n != bytes.count {
-            throw .invalid(offset: 0, reason: "addrv2 network \(networkID) needs \(n) address bytes, got \(bytes.count)")
+            throw .invalid(
+                offset: 0, reason: "addrv2 network \(networkID) needs \(n) address bytes, got \(bytes.count)")
         }
         switch networkID {
         case Self.ipv4ID: self = .ipv4(bytes)

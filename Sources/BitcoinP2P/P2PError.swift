@@ -17,11 +17,11 @@ public enum P2PError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .badMagic(e, g): return "bad network magic \(g.hex) (expected \(e.hex))"
-        case let .invalidCommand(b): return "invalid command field \(b.hex)"
-        case let .payloadTooLarge(c, l, lim): return "\(c) payload of \(l) bytes exceeds limit \(lim)"
-        case let .badChecksum(c, e, g): return "\(c) checksum \(g.hex) does not match \(e.hex)"
-        case let .malformedPayload(c, e): return "malformed \(c) payload: \(e)"
+        case .badMagic(let e, let g): return "bad network magic \(g.hex) (expected \(e.hex))"
+        case .invalidCommand(let b): return "invalid command field \(b.hex)"
+        case .payloadTooLarge(let c, let l, let lim): return "\(c) payload of \(l) bytes exceeds limit \(lim)"
+        case .badChecksum(let c, let e, let g): return "\(c) checksum \(g.hex) does not match \(e.hex)"
+        case .malformedPayload(let c, let e): return "malformed \(c) payload: \(e)"
         }
     }
 }

@@ -1,5 +1,5 @@
-public import Primitives
 public import Bitcoin
+public import Primitives
 
 /// The `version` message, the first message each side sends.
 public struct VersionMessage: Hashable, Sendable {
@@ -81,7 +81,10 @@ public struct LocatorRequest: Hashable, Sendable {
     /// Zero to ask for as many as allowed.
     public var stopHash: BlockHash
 
-    public init(version: UInt32 = UInt32(VersionMessage.currentProtocolVersion), locator: [BlockHash], stopHash: BlockHash = .zero) {
+    public init(
+        version: UInt32 = UInt32(VersionMessage.currentProtocolVersion), locator: [BlockHash],
+        stopHash: BlockHash = .zero
+    ) {
         self.version = version
         self.locator = locator
         self.stopHash = stopHash

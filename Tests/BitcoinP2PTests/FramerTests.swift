@@ -6,12 +6,17 @@ import Testing
 @Suite struct FramerTests {
     static let stream: [UInt8] = {
         var s: [UInt8] = []
-        for m in [Message.verack, .ping(nonce: 7), .headers([ChainParams.mainnet.genesis.header]), .block(ChainParams.mainnet.genesis)] {
+        for m in [
+            Message.verack, .ping(nonce: 7), .headers([ChainParams.mainnet.genesis.header]),
+            .block(ChainParams.mainnet.genesis),
+        ] {
             s += MessageEnvelope.encode(m, magic: .mainnet)
         }
         return s
     }()
-    static let expected: [Message] = [.verack, .ping(nonce: 7), .headers([ChainParams.mainnet.genesis.header]), .block(ChainParams.mainnet.genesis)]
+    static let expected: [Message] = [
+        .verack, .ping(nonce: 7), .headers([ChainParams.mainnet.genesis.header]), .block(ChainParams.mainnet.genesis),
+    ]
 
     @Test func splitAtEveryByteBoundary() throws {
         for cut in 0...Self.stream.count {
@@ -88,7 +93,9 @@ import Testing
 
     @Test func garbageBetweenMessagesIsAnErrorNotResync() throws {
         var f = MessageFramer(magic: .mainnet)
-        f.feed(MessageEnvelope.encode(.verack, magic: .mainnet) + [0x00] + MessageEnvelope.encode(.verack, magic: .mainnet))
+        f.feed(
+            MessageEnvelope.encode(.verack, magic: .mainnet) + [0x00] + MessageEnvelope.encode(.verack, magic: .mainnet)
+        )
         #expect(try f.nextMessage() == .verack)
         #expect(throws: P2PError.self) { try f.nextMessage() }
         #expect(f.failure != nil)
@@ -117,10 +124,15 @@ import Testing
         w.write([0, 0, 0, 0])
         var f = MessageFramer(magic: .mainnet)
         f.feed(w.bytes)
-        #expect(throws: P2PError.payloadTooLarge(command: "block", length: 4_000_001, limit: 4_000_000)) { try f.nextRawMessage() }
+        #expect(throws: P2PError.payloadTooLarge(command: "block", length: 4_000_001, limit: 4_000_000)) {
+            try f.nextRawMessage()
+        }
 
         // Per-command limits: a 9-byte ping, a 1-byte verack, a headers larger than 2000 entries.
-        for (cmd, len) in [(Command.ping, UInt32(9)), (.verack, 1), (.headers, 162_004), (.inv, 1_800_004), (.addr, 30_004), (.unknown, UInt32.max)] {
+        for (cmd, len) in [
+            (Command.ping, UInt32(9)), (.verack, 1), (.headers, 162_004), (.inv, 1_800_004), (.addr, 30_004),
+            (.unknown, UInt32.max),
+        ] {
             var h = ByteWriter()
             h.write(NetworkMagic.mainnet.bytes)
             h.write(cmd.field)

@@ -38,10 +38,15 @@ import Testing
                         payload += (0..<Int(rng.next() % 8)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
                     case 3 where !payload.isEmpty:
                         let at = Int(rng.next() % UInt64(payload.count))
-                        let big: [[UInt8]] = [[0xfd, 0xff, 0xff], [0xfe, 0xff, 0xff, 0xff, 0xff], [0xff] + [UInt8](repeating: 0xff, count: 8), [0xfc]]
+                        let big: [[UInt8]] = [
+                            [0xfd, 0xff, 0xff], [0xfe, 0xff, 0xff, 0xff, 0xff],
+                            [0xff] + [UInt8](repeating: 0xff, count: 8), [0xfc],
+                        ]
                         payload.replaceSubrange(at..<min(at + 1, payload.count), with: big[Int(rng.next() % 4)])
                     default:
-                        if !payload.isEmpty { payload[Int(rng.next() % UInt64(payload.count))] ^= 1 << UInt8(rng.next() % 8) }
+                        if !payload.isEmpty {
+                            payload[Int(rng.next() % UInt64(payload.count))] ^= 1 << UInt8(rng.next() % 8)
+                        }
                     }
                 }
             }

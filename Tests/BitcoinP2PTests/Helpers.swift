@@ -1,7 +1,7 @@
-import Testing
 import Bitcoin
 import BitcoinP2P
 import Primitives
+import Testing
 
 func hex(_ s: String) -> [UInt8] {
     guard let b = Hex.decode(s.filter { !$0.isWhitespace }) else {
@@ -22,14 +22,15 @@ func decodeAll(_ bytes: [UInt8], magic: NetworkMagic = .mainnet) throws(P2PError
     return out
 }
 
-
 /// One example of every message type this module models.
 let sampleMessages: [Message] = {
     let genesis = ChainParams.mainnet.genesis
     let segwitTx = Transaction(
         version: 2,
         inputs: [
-            TxIn(prevout: OutPoint(txid: bytes32(0xab), vout: 1), scriptSig: [], sequence: 0xffff_fffd, witness: [[0x30, 0x44], [0x02, 0x03]])
+            TxIn(
+                prevout: OutPoint(txid: bytes32(0xab), vout: 1), scriptSig: [], sequence: 0xffff_fffd,
+                witness: [[0x30, 0x44], [0x02, 0x03]])
         ],
         outputs: [TxOut(value: 12345, scriptPubKey: [0x00, 0x14] + [UInt8](repeating: 7, count: 20))],
         lockTime: 100)
@@ -53,7 +54,8 @@ let sampleMessages: [Message] = {
         .inv([InventoryVector(type: .block, hash: bytes32(4)), InventoryVector(type: .wtx, hash: bytes32(5))]),
         .getdata([
             InventoryVector(type: .witnessBlock, hash: bytes32(6)), InventoryVector(type: .witnessTx, hash: bytes32(7)),
-            InventoryVector(type: .compactBlock, hash: bytes32(8)), InventoryVector(type: .filteredBlock, hash: bytes32(9)),
+            InventoryVector(type: .compactBlock, hash: bytes32(8)),
+            InventoryVector(type: .filteredBlock, hash: bytes32(9)),
         ]),
         .notfound([InventoryVector(type: .tx, hash: bytes32(10))]),
         .block(genesis),
@@ -65,16 +67,24 @@ let sampleMessages: [Message] = {
         .feefilter(1000),
         .mempool,
         .getaddr,
-        .addr([TimestampedAddress(time: 1_600_000_000, address: NetworkAddress(services: [.network, .witness], ipv4: 10, 0, 0, 1, port: 8333))]),
+        .addr([
+            TimestampedAddress(
+                time: 1_600_000_000,
+                address: NetworkAddress(services: [.network, .witness], ipv4: 10, 0, 0, 1, port: 8333))
+        ]),
         .addrv2([
             AddrV2Entry(time: 1, services: [.network], address: .ipv4([1, 2, 3, 4]), port: 8333),
             AddrV2Entry(time: 2, services: [.witness], address: .ipv6([UInt8](repeating: 0x20, count: 16)), port: 1),
             AddrV2Entry(time: 3, services: [], address: .torV3([UInt8](repeating: 0x33, count: 32)), port: 9050),
-            AddrV2Entry(time: 4, services: [.networkLimited], address: .i2p([UInt8](repeating: 0x44, count: 32)), port: 0),
-            AddrV2Entry(time: 5, services: ServiceFlags(rawValue: 1 << 40), address: .cjdns([0xfc] + [UInt8](repeating: 1, count: 15)), port: 2),
+            AddrV2Entry(
+                time: 4, services: [.networkLimited], address: .i2p([UInt8](repeating: 0x44, count: 32)), port: 0),
+            AddrV2Entry(
+                time: 5, services: ServiceFlags(rawValue: 1 << 40),
+                address: .cjdns([0xfc] + [UInt8](repeating: 1, count: 15)), port: 2),
             AddrV2Entry(time: 6, services: [], address: .unknown(networkID: 42, bytes: [1, 2, 3]), port: 3),
         ]),
-        .reject(RejectMessage(message: Array("tx".utf8), code: 0x10, reason: Array("bad-txns".utf8), data: bytes32(11))),
+        .reject(
+            RejectMessage(message: Array("tx".utf8), code: 0x10, reason: Array("bad-txns".utf8), data: bytes32(11))),
         .reject(RejectMessage(message: Array("version".utf8), code: 0x11, reason: Array("obsolete".utf8))),
         .sendcmpct(announce: true, version: 2),
         .unknown(command: Command("filterload") ?? .verack, payload: [1, 2, 3]),

@@ -37,15 +37,20 @@ import Testing
         let h = Message.headers(hs)
         #expect(h.encodePayload().count == MessageLimits.maxPayload(for: .headers))
         #expect(try Message.decode(command: .headers, payload: h.encodePayload()) == h)
-        let inv = Message.inv([InventoryVector](repeating: InventoryVector(type: .tx, hash: bytes32(1)), count: MessageLimits.maxInventory))
+        let inv = Message.inv(
+            [InventoryVector](
+                repeating: InventoryVector(type: .tx, hash: bytes32(1)), count: MessageLimits.maxInventory))
         #expect(inv.encodePayload().count == MessageLimits.maxPayload(for: .inv))
         #expect(try Message.decode(command: .inv, payload: inv.encodePayload()) == inv)
-        let loc = Message.getheaders(LocatorRequest(locator: [BlockHash](repeating: bytes32(2), count: MessageLimits.maxLocator)))
+        let loc = Message.getheaders(
+            LocatorRequest(locator: [BlockHash](repeating: bytes32(2), count: MessageLimits.maxLocator)))
         #expect(loc.encodePayload().count == MessageLimits.maxPayload(for: .getheaders))
         let addr = Message.addr(
-            [TimestampedAddress](repeating: TimestampedAddress(time: 1, address: .unspecified), count: MessageLimits.maxAddresses))
+            [TimestampedAddress](
+                repeating: TimestampedAddress(time: 1, address: .unspecified), count: MessageLimits.maxAddresses))
         #expect(addr.encodePayload().count == MessageLimits.maxPayload(for: .addr))
-        var v = VersionMessage(services: [], timestamp: 0, addrRecv: .unspecified, nonce: 0, userAgent: "", startHeight: 0)
+        var v = VersionMessage(
+            services: [], timestamp: 0, addrRecv: .unspecified, nonce: 0, userAgent: "", startHeight: 0)
         v.userAgent = [UInt8](repeating: 0x61, count: MessageLimits.maxUserAgent)
         #expect(Message.version(v).encodePayload().count == MessageLimits.maxPayload(for: .version))
     }
@@ -69,7 +74,10 @@ import Testing
         #expect(BlockLocator.heights(tipHeight: 5) == [5, 4, 3, 2, 1, 0])
         #expect(BlockLocator.heights(tipHeight: 10) == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0])
         // Eleven entries at step 1 (100...90), then steps 1, 2, 4, ... (Core doubles after the 11th push).
-        #expect(BlockLocator.heights(tipHeight: 100) == [100, 99, 98, 97, 96, 95, 94, 93, 92, 91, 90, 89, 87, 83, 75, 59, 27, 0])
+        #expect(
+            BlockLocator.heights(tipHeight: 100) == [
+                100, 99, 98, 97, 96, 95, 94, 93, 92, 91, 90, 89, 87, 83, 75, 59, 27, 0,
+            ])
         #expect(BlockLocator.heights(tipHeight: -1) == [])
     }
 

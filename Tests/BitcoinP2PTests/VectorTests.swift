@@ -18,7 +18,7 @@ import Testing
     @Test func versionFromDeveloperReference() throws {
         let msgs = try decodeAll(Self.devRefVersion)
         #expect(msgs.count == 1)
-        guard case let .version(v) = msgs.first else {
+        guard case .version(let v) = msgs.first else {
             Issue.record("not a version message")
             return
         }
@@ -54,7 +54,7 @@ import Testing
         // Header: "block", length 285, checksum = SHA256d(block)[0..<4] (computed independently with hashlib).
         let wire = hex("f9beb4d9 626c6f636b00000000000000 1d010000 f71a2403") + Self.genesisBlock
         let msgs = try decodeAll(wire)
-        guard case let .block(b) = msgs.first, msgs.count == 1 else {
+        guard case .block(let b) = msgs.first, msgs.count == 1 else {
             Issue.record("not one block message")
             return
         }
@@ -104,34 +104,42 @@ import Testing
 
     @Test func addrv2Layout() throws {
         // BIP155: time, services as CompactSize, network id, CompactSize length, address, port (BE).
-        let e = AddrV2Entry(time: 0x01020304, services: [.network, .witness], address: .ipv4([1, 2, 3, 4]), port: 8333)
+        let e = AddrV2Entry(
+            time: 0x01020304, services: [.network, .witness], address: .ipv4([1, 2, 3, 4]), port: 8333)
         #expect(Message.addrv2([e]).encodePayload() == hex("01 04030201 09 01 04 01020304 208d"))
-        let big = AddrV2Entry(time: 0, services: ServiceFlags(rawValue: 0x1_0000), address: .ipv4([0, 0, 0, 0]), port: 0)
+        let big = AddrV2Entry(
+            time: 0, services: ServiceFlags(rawValue: 0x1_0000), address: .ipv4([0, 0, 0, 0]), port: 0)
         #expect(Message.addrv2([big]).encodePayload() == hex("01 00000000 fe00000100 01 04 00000000 0000"))
     }
 
     @Test func addrv2RejectsWrongLengthForKnownNetwork() {
         // IPv4 with 5 bytes; TorV3 with 16.
-        #expect(throws: P2PError.self) { try Message.decode(command: .addrv2, payload: hex("01 00000000 00 01 05 0102030405 0000")) }
         #expect(throws: P2PError.self) {
-            try Message.decode(command: .addrv2, payload: hex("01 00000000 00 04 10") + [UInt8](repeating: 0, count: 16) + [0, 0])
+            try Message.decode(command: .addrv2, payload: hex("01 00000000 00 01 05 0102030405 0000"))
+        }
+        #expect(throws: P2PError.self) {
+            try Message.decode(
+                command: .addrv2, payload: hex("01 00000000 00 04 10") + [UInt8](repeating: 0, count: 16) + [0, 0])
         }
         // An address longer than 512 bytes is rejected even for unknown networks.
         #expect(throws: P2PError.self) {
-            try Message.decode(command: .addrv2, payload: hex("01 00000000 00 63 fd0102") + [UInt8](repeating: 0, count: 513) + [0, 0])
+            try Message.decode(
+                command: .addrv2, payload: hex("01 00000000 00 63 fd0102") + [UInt8](repeating: 0, count: 513) + [0, 0])
         }
     }
 
     @Test func versionLimitsAndOptionalRelay() throws {
         var p = Array(Self.devRefVersion.dropFirst(24))
         p.removeLast()  // no relay byte
-        guard case let .version(v) = try Message.decode(command: .version, payload: p) else {
+        guard case .version(let v) = try Message.decode(command: .version, payload: p) else {
             Issue.record("not version")
             return
         }
         #expect(v.relay == nil)
         // Extra bytes after relay are tolerated (forward compatibility, as Core).
-        #expect(throws: Never.self) { try Message.decode(command: .version, payload: Array(Self.devRefVersion.dropFirst(24)) + [9, 9]) }
+        #expect(throws: Never.self) {
+            try Message.decode(command: .version, payload: Array(Self.devRefVersion.dropFirst(24)) + [9, 9])
+        }
         // A 257-byte user agent is rejected.
         var long = Array(Self.devRefVersion.dropFirst(24).prefix(80))
         long += hex("fd0101") + [UInt8](repeating: 0x41, count: 257) + hex("00000000 01")
@@ -176,9 +184,15 @@ import Testing
 
     @Test func rejectDecodes() throws {
         // "tx", 0x10, "bad-txns-inputs-missingorspent", txid.
-        let payload = hex("02 7478 10 1e") + Array("bad-txns-inputs-missingorspent".utf8) + [UInt8](repeating: 0x11, count: 32)
+        let payload =
+            hex("02 7478 10 1e") + Array("bad-txns-inputs-missingorspent".utf8) + [UInt8](repeating: 0x11, count: 32)
         let m = try Message.decode(command: .reject, payload: payload)
-        #expect(m == .reject(RejectMessage(message: Array("tx".utf8), code: 0x10, reason: Array("bad-txns-inputs-missingorspent".utf8), data: bytes32(0x11))))
+        #expect(
+            m
+                == .reject(
+                    RejectMessage(
+                        message: Array("tx".utf8), code: 0x10, reason: Array("bad-txns-inputs-missingorspent".utf8),
+                        data: bytes32(0x11))))
     }
 }
 
@@ -186,7 +200,11 @@ import Testing
     @Test func torV2IsSkippedLikeCore() throws {
         // id 3 (Tor v2, dropped by Core 22.0) with a non-10-byte address is kept as unknown, not an error.
         let m = try Message.decode(command: .addrv2, payload: hex("01 00000000 00 03 02 abcd 0000"))
-        #expect(m == .addrv2([AddrV2Entry(time: 0, services: [], address: .unknown(networkID: 3, bytes: [0xab, 0xcd]), port: 0)]))
+        #expect(
+            m
+                == .addrv2([
+                    AddrV2Entry(time: 0, services: [], address: .unknown(networkID: 3, bytes: [0xab, 0xcd]), port: 0)
+                ]))
     }
 
     @Test func knownNetworksHaveFixedLengths() {
@@ -218,7 +236,8 @@ import Testing
         let expected = Message.addr(
             (0..<3).map {
                 TimestampedAddress(
-                    time: Self.times[$0], address: NetworkAddress(services: Self.services[$0], ip: Self.loopback6, port: Self.ports[$0]))
+                    time: Self.times[$0],
+                    address: NetworkAddress(services: Self.services[$0], ip: Self.loopback6, port: Self.ports[$0]))
             })
         #expect(try Message.decode(command: .addr, payload: payload) == expected)
         #expect(expected.encodePayload() == payload)
@@ -234,7 +253,9 @@ import Testing
             """)
         let expected = Message.addrv2(
             (0..<3).map {
-                AddrV2Entry(time: Self.times[$0], services: Self.services[$0], address: .ipv6(Self.loopback6), port: Self.ports[$0])
+                AddrV2Entry(
+                    time: Self.times[$0], services: Self.services[$0], address: .ipv6(Self.loopback6),
+                    port: Self.ports[$0])
             })
         #expect(try Message.decode(command: .addrv2, payload: payload) == expected)
         #expect(expected.encodePayload() == payload)

@@ -92,7 +92,7 @@ def main():
         return 0
     path = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "BitcoinP2PTests", "BitcoinlibVectorTests.swift")
     swift = open(path).read()
-    pairs = dict(re.findall(r'\("([a-z_0-9]+)", "([0-9a-f]+)"\)', swift))
+    pairs = dict(re.findall(r'\(\s*"([a-z_0-9]+)",\s*"([0-9a-f]+)"\s*\)', swift))
     failures = 0
     for name, m in msgs:
         ours = pairs.get(name)
