@@ -261,3 +261,31 @@ import Testing
         #expect(expected.encodePayload() == payload)
     }
 }
+
+@Suite struct RealTrafficVectorTests {
+    /// A real mainnet `version` from a /Satoshi:22.0.0/ node (October 2021), as recorded in
+    /// 22388o/bitcodec-bitcoin-p2p `tests/data/version_message.ts`.
+    @Test func satoshi22Version() throws {
+        let wire = hex(
+            """
+            f9beb4d976657273696f6e00000000006600000097302af5801101000904000000000000e5776461000000000000000000000000\
+            00000000000000000000ffff1fdf0364085e0904000000000000000000000000000000000000000000000000\
+            72036dbc6d407f7f102f5361746f7368693a32322e302e302f26c00a0001
+            """)
+        let msgs = try decodeAll(wire)
+        guard case .version(let v) = msgs.first, msgs.count == 1 else {
+            Issue.record("not one version message")
+            return
+        }
+        #expect(v.protocolVersion == 70016)
+        #expect(v.services == [.network, .witness, .networkLimited])
+        #expect(v.timestamp == 1_633_974_245)
+        #expect(v.addrRecv == NetworkAddress(services: [], ipv4: 31, 223, 3, 100, port: 2142))
+        #expect(v.addrFrom == NetworkAddress(services: [.network, .witness, .networkLimited], ip: [], port: 0))
+        #expect(v.nonce == 0x7f7f_406d_bc6d_0372)
+        #expect(v.userAgentString == "/Satoshi:22.0.0/")
+        #expect(v.startHeight == 704_550)
+        #expect(v.relay == true)
+        #expect(MessageEnvelope.encode(.version(v), magic: .mainnet) == wire)
+    }
+}
