@@ -18,6 +18,9 @@ public enum MessageLimits {
     public static let maxRejectMessageName = 12
     public static let maxRejectReason = 111
 
+    /// Bytes accepted after the `version` relay flag (unknown future fields, ignored).
+    public static let versionExtensionAllowance = 512
+
     static func compactSizeBytes(_ n: Int) -> Int {
         n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffff_ffff ? 5 : 9
     }
@@ -30,8 +33,10 @@ public enum MessageLimits {
         case .ping, .pong, .feefilter: return 8
         case .sendcmpct: return 9
         case .version:
-            // version..startHeight + relay, user agent at its maximum.
+            // version..startHeight + relay, user agent at its maximum, plus room for fields a later
+            // protocol version may append (Core ignores them; so does `VersionMessage.decode`).
             return 4 + 8 + 8 + 26 + 26 + 8 + compactSizeBytes(maxUserAgent) + maxUserAgent + 4 + 1
+                + versionExtensionAllowance
         case .getheaders, .getblocks:
             return 4 + compactSizeBytes(maxLocator) + maxLocator * 32 + 32
         case .headers: return compactSizeBytes(maxHeaders) + maxHeaders * 81

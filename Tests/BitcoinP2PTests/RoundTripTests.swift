@@ -52,7 +52,9 @@ import Testing
         var v = VersionMessage(
             services: [], timestamp: 0, addrRecv: .unspecified, nonce: 0, userAgent: "", startHeight: 0)
         v.userAgent = [UInt8](repeating: 0x61, count: MessageLimits.maxUserAgent)
-        #expect(Message.version(v).encodePayload().count == MessageLimits.maxPayload(for: .version))
+        #expect(
+            Message.version(v).encodePayload().count + MessageLimits.versionExtensionAllowance
+                == MessageLimits.maxPayload(for: .version))
     }
 
     @Test func trailingBytesRejected() {
