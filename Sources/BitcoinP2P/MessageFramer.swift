@@ -5,6 +5,8 @@ internal import Primitives
 /// - The header is checked (magic, command, per-command length limit) as soon as its 24 bytes are
 ///   buffered, before any payload byte is waited for, so an oversize length is rejected at once.
 /// - The framer only ever holds bytes that were fed to it; it never reserves space for a declared length.
+/// - Call `nextMessage()` until it returns nil after each `feed`; then the buffer never holds more than
+///   one partial message plus one read's worth of bytes.
 /// - There is no resynchronisation: after any error the framer is failed and rethrows that error;
 ///   the connection should be dropped (Core disconnects on bad magic or checksum as well).
 public struct MessageFramer: Sendable {

@@ -289,3 +289,35 @@ import Testing
         #expect(MessageEnvelope.encode(.version(v), magic: .mainnet) == wire)
     }
 }
+
+@Suite struct DecodeEdgeTests {
+    @Test func directDecodeChecksPayloadLimit() {
+        #expect(throws: P2PError.payloadTooLarge(command: "ping", length: 9, limit: 8)) {
+            try Message.decode(command: .ping, payload: [UInt8](repeating: 0, count: 9))
+        }
+        #expect(throws: P2PError.self) { try Message.decode(command: .verack, payload: [0]) }
+    }
+
+    @Test func sendcmpctAnnounceIsACppBool() throws {
+        // Core reads the announce byte as a bool: any non-zero value is true.
+        #expect(
+            try Message.decode(command: .sendcmpct, payload: hex("02 0200000000000000"))
+                == .sendcmpct(announce: true, version: 2))
+        #expect(
+            try Message.decode(command: .sendcmpct, payload: hex("00 0200000000000000"))
+                == .sendcmpct(announce: false, version: 2))
+    }
+
+    @Test func truncatedPayloadsAreTypedErrors() {
+        for m in sampleMessages {
+            let p = m.encodePayload()
+            guard !p.isEmpty else { continue }
+            if case .unknown = m { continue }
+            if case .reject = m { continue }  // the trailing hash is optional
+            if case .version(let v) = m, v.relay != nil { continue }  // the relay byte is optional
+            #expect(throws: P2PError.self, "\(m.command)") {
+                try Message.decode(command: m.command, payload: Array(p.dropLast()))
+            }
+        }
+    }
+}
