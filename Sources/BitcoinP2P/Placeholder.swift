@@ -1,1 +1,0 @@
-// BitcoinP2P arrives with its issue.
