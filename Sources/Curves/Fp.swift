@@ -153,26 +153,54 @@ public struct Fp: Hashable, Sendable {
         return (h &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0), l2)
     }
 
-    /// Montgomery product a·b·R^{-1} mod p (CIOS, no-carry variant: p's top limb < 2^62).
+    /// Montgomery product a·b·R^{-1} mod p (CIOS, no-carry variant: p's top limb < 2^62, so each
+    /// round's carry fits in the top limb). Fully unrolled.
     @inlinable @inline(__always) public static func * (a: Fp, b: Fp) -> Fp {
-        var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0
-        @inline(__always) func round(_ bi: UInt64) {
-            var A: UInt64, C: UInt64
-            (A, t0) = madd(a.l0, bi, t0, 0)
-            let m = t0 &* inv
-            (C, _) = madd(m, p0, t0, 0)
-            (A, t1) = madd(a.l1, bi, t1, A)
-            (C, t0) = madd(m, p1, t1, C)
-            (A, t2) = madd(a.l2, bi, t2, A)
-            (C, t1) = madd(m, p2, t2, C)
-            (A, t3) = madd(a.l3, bi, t3, A)
-            (C, t2) = madd(m, p3, t3, C)
-            t3 = C &+ A
-        }
-        round(b.l0)
-        round(b.l1)
-        round(b.l2)
-        round(b.l3)
+        // round 0
+        var (A, t0) = a.l0.multipliedFullWidth(by: b.l0)
+        var m = t0 &* inv
+        var (C, _) = madd(m, p0, t0, 0)
+        var t1: UInt64, t2: UInt64, t3: UInt64
+        (A, t1) = madd(a.l1, b.l0, A, 0)
+        (C, t0) = madd(m, p1, t1, C)
+        (A, t2) = madd(a.l2, b.l0, A, 0)
+        (C, t1) = madd(m, p2, t2, C)
+        (A, t3) = madd(a.l3, b.l0, A, 0)
+        (C, t2) = madd(m, p3, t3, C)
+        t3 = C &+ A
+        // round 1
+        (A, t0) = madd(a.l0, b.l1, t0, 0)
+        m = t0 &* inv
+        (C, _) = madd(m, p0, t0, 0)
+        (A, t1) = madd(a.l1, b.l1, t1, A)
+        (C, t0) = madd(m, p1, t1, C)
+        (A, t2) = madd(a.l2, b.l1, t2, A)
+        (C, t1) = madd(m, p2, t2, C)
+        (A, t3) = madd(a.l3, b.l1, t3, A)
+        (C, t2) = madd(m, p3, t3, C)
+        t3 = C &+ A
+        // round 2
+        (A, t0) = madd(a.l0, b.l2, t0, 0)
+        m = t0 &* inv
+        (C, _) = madd(m, p0, t0, 0)
+        (A, t1) = madd(a.l1, b.l2, t1, A)
+        (C, t0) = madd(m, p1, t1, C)
+        (A, t2) = madd(a.l2, b.l2, t2, A)
+        (C, t1) = madd(m, p2, t2, C)
+        (A, t3) = madd(a.l3, b.l2, t3, A)
+        (C, t2) = madd(m, p3, t3, C)
+        t3 = C &+ A
+        // round 3
+        (A, t0) = madd(a.l0, b.l3, t0, 0)
+        m = t0 &* inv
+        (C, _) = madd(m, p0, t0, 0)
+        (A, t1) = madd(a.l1, b.l3, t1, A)
+        (C, t0) = madd(m, p1, t1, C)
+        (A, t2) = madd(a.l2, b.l3, t2, A)
+        (C, t1) = madd(m, p2, t2, C)
+        (A, t3) = madd(a.l3, b.l3, t3, A)
+        (C, t2) = madd(m, p3, t3, C)
+        t3 = C &+ A
         var r = Fp(l0: t0, l1: t1, l2: t2, l3: t3)
         r.reduceOnce()
         return r

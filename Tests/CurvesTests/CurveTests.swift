@@ -56,7 +56,21 @@ import Testing
             let qa = q.computeAffine()!
             #expect(G2.isOnCurve(x: qa.x, y: qa.y))
             #expect(!q.isInSubgroup())
+            #expect(!q.isInSubgroupSlow())
+            // Clearing part of the cofactor does not land in G2 either, but r-multiples of a
+            // non-subgroup point are in the (order-cofactor) complement: check agreement both ways.
+            let rq = q.multiplied(by: bn254Order)
+            #expect(rq.isInSubgroup() == rq.isInSubgroupSlow())
         }
+        // Fast and slow tests agree on random subgroup points and their sums with outsiders.
+        for _ in 0..<5 {
+            let q = G2.generator.multiplied(by: H.randomScalar(&g))
+            #expect(q.isInSubgroup() && q.isInSubgroupSlow())
+            let mixed = q + H.twistPointOutsideSubgroup(&g)
+            #expect(mixed.isInSubgroup() == mixed.isInSubgroupSlow())
+            #expect(!mixed.isInSubgroup())
+        }
+        #expect(G2.infinity.isInSubgroup())
     }
 }
 
