@@ -39,9 +39,10 @@ public enum BN254 {
         for i in 0..<k {
             let o = i * 192
             guard let p = decodeG1(input, at: o), let q = decodeG2(input, at: o + 64) else { return nil }
-            // A pair with either point at infinity contributes 1 to the product.
-            guard let pa = p.computeAffine(), let qa = q.computeAffine() else { continue }
-            pairs.append((G1Affine(x: pa.x, y: pa.y), G2Affine(x: qa.x, y: qa.y)))
+            // A pair with either point at infinity contributes 1 to the product. Decoded points
+            // are affine (Z = 1).
+            if p.isInfinity || q.isInfinity { continue }
+            pairs.append((G1Affine(x: p.x, y: p.y), G2Affine(x: q.x, y: q.y)))
         }
         return Pairing.check(pairs)
     }

@@ -75,7 +75,8 @@ public struct Fp: Hashable, Sendable {
 
     // MARK: Arithmetic
 
-    /// Subtracts p if self ≥ p (input < 2p).
+    /// Subtracts p if self ≥ p (input < 2p). Branch-free: sums of random field elements need the
+    /// subtraction half of the time, which a branch would mispredict.
     @inlinable @inline(__always) mutating func reduceOnce() {
         let (s0, b0) = l0.subtractingReportingOverflow(Fp.p0)
         let (t1, b1a) = l1.subtractingReportingOverflow(Fp.p1)
@@ -84,7 +85,12 @@ public struct Fp: Hashable, Sendable {
         let (s2, b2b) = t2.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
         let (t3, b3a) = l3.subtractingReportingOverflow(Fp.p3)
         let (s3, b3b) = t3.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
-        if !(b3a || b3b) { self = Fp(l0: s0, l1: s1, l2: s2, l3: s3) }
+        // keep = all ones if the subtraction borrowed (self < p).
+        let keep = 0 &- UInt64((b3a || b3b) ? 1 : 0)
+        l0 = (l0 & keep) | (s0 & ~keep)
+        l1 = (l1 & keep) | (s1 & ~keep)
+        l2 = (l2 & keep) | (s2 & ~keep)
+        l3 = (l3 & keep) | (s3 & ~keep)
     }
 
     @inlinable @inline(__always) public static func + (a: Fp, b: Fp) -> Fp {
@@ -108,14 +114,14 @@ public struct Fp: Hashable, Sendable {
         let (s2, b2b) = t2.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
         let (t3, b3a) = a.l3.subtractingReportingOverflow(b.l3)
         let (s3, b3b) = t3.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
-        if !(b3a || b3b) { return Fp(l0: s0, l1: s1, l2: s2, l3: s3) }
-        // Borrow: add p back (wrapping).
-        let (r0, c0) = s0.addingReportingOverflow(Fp.p0)
-        let (u1, c1a) = s1.addingReportingOverflow(Fp.p1)
+        // Branch-free: add p back (wrapping) iff the subtraction borrowed.
+        let mask = 0 &- UInt64((b3a || b3b) ? 1 : 0)
+        let (r0, c0) = s0.addingReportingOverflow(Fp.p0 & mask)
+        let (u1, c1a) = s1.addingReportingOverflow(Fp.p1 & mask)
         let (r1, c1b) = u1.addingReportingOverflow(c0 ? 1 : 0)
-        let (u2, c2a) = s2.addingReportingOverflow(Fp.p2)
+        let (u2, c2a) = s2.addingReportingOverflow(Fp.p2 & mask)
         let (r2, c2b) = u2.addingReportingOverflow((c1a || c1b) ? 1 : 0)
-        let r3 = s3 &+ Fp.p3 &+ ((c2a || c2b) ? 1 : 0)
+        let r3 = s3 &+ (Fp.p3 & mask) &+ ((c2a || c2b) ? 1 : 0)
         return Fp(l0: r0, l1: r1, l2: r2, l3: r3)
     }
 

@@ -123,20 +123,29 @@ public enum Pairing {
         return f
     }
 
-    /// x^u in the cyclotomic subgroup.
-    @inlinable static func cyclotomicPowU(_ x: Fp12) -> Fp12 {
+    /// NAF digits of u, most significant first (weight 24 instead of 29 set bits).
+    static let uNAF: [Int8] = [
+        1, 0, 0, 0, 1, 0, 1, 0, 0, -1, 0, 1, 0, 1, 0, -1, 0, 0, 1, 0, 1, 0, -1, 0, -1, 0, -1, 0, 1, 0, 0, 0,
+        1, 0, 0, 1, 0, 1, 0, 1, 0, -1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, -1, 0, 0, 0, 1,
+    ]
+
+    /// x^u in the cyclotomic subgroup (where the inverse is the conjugate), by the NAF of u.
+    static func cyclotomicPowU(_ x: Fp12) -> Fp12 {
+        let xInv = x.conjugate()
         var r = x
-        var i = 63 - u.leadingZeroBitCount - 1
-        while i >= 0 {
+        for d in uNAF.dropFirst() {
             r = r.cyclotomicSquared()
-            if (u >> UInt64(i)) & 1 == 1 { r = r * x }
-            i -= 1
+            if d > 0 {
+                r = r * x
+            } else if d < 0 {
+                r = r * xInv
+            }
         }
         return r
     }
 
     /// x^(−u) in the cyclotomic subgroup.
-    @inlinable static func expByNegU(_ x: Fp12) -> Fp12 { cyclotomicPowU(x).conjugate() }
+    static func expByNegU(_ x: Fp12) -> Fp12 { cyclotomicPowU(x).conjugate() }
 
     /// f^((p^12 − 1)/r · m) with m = 2u(6u² + 3u + 1) coprime to r (Fuentes-Castañeda, Knapp,
     /// Rodríguez-Henríquez, "Faster hashing to G2"): a fixed power of the reduced pairing, so
