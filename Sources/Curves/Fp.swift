@@ -207,9 +207,16 @@ public struct Fp: Hashable, Sendable {
         (A, t3) = madd(a.l3, b.l3, t3, A)
         (C, t2) = madd(m, p3, t3, C)
         t3 = C &+ A
-        var r = Fp(l0: t0, l1: t1, l2: t2, l3: t3)
-        r.reduceOnce()
-        return r
+        // The result is < 2p and rarely ≥ p: a (well-predicted) branch beats the masked select.
+        let (s0, b0) = t0.subtractingReportingOverflow(p0)
+        let (u1, b1a) = t1.subtractingReportingOverflow(p1)
+        let (s1, b1b) = u1.subtractingReportingOverflow(b0 ? 1 : 0)
+        let (u2, b2a) = t2.subtractingReportingOverflow(p2)
+        let (s2, b2b) = u2.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
+        let (u3, b3a) = t3.subtractingReportingOverflow(p3)
+        let (s3, b3b) = u3.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
+        if b3a || b3b { return Fp(l0: t0, l1: t1, l2: t2, l3: t3) }
+        return Fp(l0: s0, l1: s1, l2: s2, l3: s3)
     }
 
     @inlinable @inline(__always) public func squared() -> Fp { self * self }
