@@ -26,6 +26,11 @@ import Testing
             let aff = pa.computeAffine()!
             #expect(G1.isOnCurve(x: aff.x, y: aff.y))
         }
+        // Unreduced 256-bit scalars (EIP-196 allows any) act modulo r.
+        for _ in 0..<10 {
+            let k = H.randomU256(&g)
+            #expect(gen.multiplied(by: k) == gen.multiplied(by: H.u256(H.big(k) % H.r)))
+        }
         // Small multiples against repeated addition.
         var acc = G1.infinity
         for k in 0..<40 {
