@@ -60,6 +60,29 @@ import Testing
         #expect(BN254.pairing(input: [UInt8](repeating: 0, count: 64) + g2Bytes(bad)) == nil)
     }
 
+    /// Random bytes of random lengths (and mutations of valid inputs) never crash and give
+    /// well-formed results.
+    @Test func garbageInputs() {
+        var g = SplitMix64(seed: 42)
+        let one = UInt256.one.bigEndianBytes, two = UInt256(2).bigEndianBytes
+        let valid = one + two + g2Bytes(G2.generator)
+        for i in 0..<400 {
+            let n = Int(g.next() % 400)
+            var b = (0..<n).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+            if i % 8 == 0 {
+                // Flip one byte of a valid pairing input: must fail or give a 0/1 word.
+                b = valid
+                b[Int(g.next() % 192)] ^= UInt8(truncatingIfNeeded: g.next() | 1)
+            }
+            if let out = BN254.add(input: b) { #expect(out.count == 64) }
+            if let out = BN254.mul(input: b) { #expect(out.count == 64) }
+            if let out = BN254.pairing(input: b) {
+                #expect(out.count == 32 && out[0..<31].allSatisfy { $0 == 0 } && out[31] <= 1)
+                #expect(b.count % 192 == 0)
+            }
+        }
+    }
+
     func g2Bytes(_ q: G2) -> [UInt8] {
         let a = q.computeAffine()!
         return a.x.c1.value.bigEndianBytes + a.x.c0.value.bigEndianBytes + a.y.c1.value.bigEndianBytes + a.y.c0.value.bigEndianBytes
