@@ -4,8 +4,13 @@ import Primitives
 import TestSupport
 import Testing
 
-/// Timings, only with HEMI_BENCH=1 (meaningful in release: `HEMI_BENCH=1 swift test -c release
-/// --filter CurvesTests.BenchTests`). Prints the median of several runs in µs.
+/// Timings, only with HEMI_BENCH=1. Run alone (other suites run in parallel with it) and in release
+/// without testable imports, which otherwise cost ~40% on the pairing:
+///
+///     HEMI_BENCH=1 swift test -c release --disable-testable-imports --filter CurvesTests.BenchTests
+///
+/// Prints the median of 7 runs in µs. Wall time on shared machines is noisy; for before/after
+/// comparisons prefer instruction counts (`valgrind --tool=callgrind`).
 @Suite struct BenchTests {
     static let enabled = ProcessInfo.processInfo.environment["HEMI_BENCH"] == "1"
 
