@@ -135,7 +135,10 @@ public struct Fp: Hashable, Sendable {
 
     /// self / 2.
     @inlinable public func halved() -> Fp {
-        var a0 = l0, a1 = l1, a2 = l2, a3 = l3
+        var a0 = l0
+        var a1 = l1
+        var a2 = l2
+        var a3 = l3
         if l0 & 1 == 1 {
             // a + p < 2^255: no overflow.
             let (r0, c0) = a0.addingReportingOverflow(Fp.p0)
@@ -152,7 +155,9 @@ public struct Fp: Hashable, Sendable {
     }
 
     /// (hi, lo) = a·b + c + d; never overflows 128 bits.
-    @inlinable @inline(__always) static func madd(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> (UInt64, UInt64) {
+    @inlinable @inline(__always) static func madd(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> (
+        UInt64, UInt64
+    ) {
         let (h, l) = a.multipliedFullWidth(by: b)
         let (l1, o1) = l.addingReportingOverflow(c)
         let (l2, o2) = l1.addingReportingOverflow(d)
@@ -166,7 +171,9 @@ public struct Fp: Hashable, Sendable {
         var (A, t0) = a.l0.multipliedFullWidth(by: b.l0)
         var m = t0 &* inv
         var (C, _) = madd(m, p0, t0, 0)
-        var t1: UInt64, t2: UInt64, t3: UInt64
+        var t1: UInt64
+        var t2: UInt64
+        var t3: UInt64
         (A, t1) = madd(a.l1, b.l0, A, 0)
         (C, t0) = madd(m, p1, t1, C)
         (A, t2) = madd(a.l2, b.l0, A, 0)
@@ -261,7 +268,9 @@ public struct Fp: Hashable, Sendable {
     }
 
     @inlinable @inline(__always) static func shr1(_ x: UInt256) -> UInt256 {
-        UInt256(l0: (x.l0 >> 1) | (x.l1 << 63), l1: (x.l1 >> 1) | (x.l2 << 63), l2: (x.l2 >> 1) | (x.l3 << 63), l3: x.l3 >> 1)
+        UInt256(
+            l0: (x.l0 >> 1) | (x.l1 << 63), l1: (x.l1 >> 1) | (x.l2 << 63), l2: (x.l2 >> 1) | (x.l3 << 63),
+            l3: x.l3 >> 1)
     }
 
     /// self^e.
@@ -278,7 +287,8 @@ public struct Fp: Hashable, Sendable {
 
     /// A square root if one exists (p ≡ 3 mod 4: a^((p+1)/4)).
     public func squareRoot() -> Fp? {
-        let e = UInt256(l0: 0x4f08_2305_b61f_3f52, l1: 0x65e0_5aa4_5a1c_72a3, l2: 0x6e14_116d_a060_5617, l3: 0x0c19_139c_b84c_680a)
+        let e = UInt256(
+            l0: 0x4f08_2305_b61f_3f52, l1: 0x65e0_5aa4_5a1c_72a3, l2: 0x6e14_116d_a060_5617, l3: 0x0c19_139c_b84c_680a)
         let s = power(e)
         return s.squared() == self ? s : nil
     }

@@ -14,8 +14,12 @@ public struct Fp6: Hashable, Sendable {
 
     @inlinable public var isZero: Bool { c0.isZero && c1.isZero && c2.isZero }
 
-    @inlinable @inline(__always) public static func + (a: Fp6, b: Fp6) -> Fp6 { Fp6(a.c0 + b.c0, a.c1 + b.c1, a.c2 + b.c2) }
-    @inlinable @inline(__always) public static func - (a: Fp6, b: Fp6) -> Fp6 { Fp6(a.c0 - b.c0, a.c1 - b.c1, a.c2 - b.c2) }
+    @inlinable @inline(__always) public static func + (a: Fp6, b: Fp6) -> Fp6 {
+        Fp6(a.c0 + b.c0, a.c1 + b.c1, a.c2 + b.c2)
+    }
+    @inlinable @inline(__always) public static func - (a: Fp6, b: Fp6) -> Fp6 {
+        Fp6(a.c0 - b.c0, a.c1 - b.c1, a.c2 - b.c2)
+    }
     @inlinable @inline(__always) public static prefix func - (a: Fp6) -> Fp6 { Fp6(-a.c0, -a.c1, -a.c2) }
     @inlinable @inline(__always) public func doubled() -> Fp6 { Fp6(c0.doubled(), c1.doubled(), c2.doubled()) }
 

@@ -25,7 +25,9 @@ import Testing
             samples.append(us / Double(iterations))
         }
         samples.sort()
-        print("bench \(label): \(String(format: "%.2f", samples[samples.count / 2])) µs (median of 7, \(iterations) iterations each)")
+        print(
+            "bench \(label): \(String(format: "%.2f", samples[samples.count / 2])) µs (median of 7, \(iterations) iterations each)"
+        )
     }
 
     @Test(.enabled(if: BenchTests.enabled)) func precompiles() {
@@ -36,15 +38,18 @@ import Testing
         }
         func g2(_ q: G2) -> [UInt8] {
             let a = q.computeAffine()!
-            return a.x.c1.value.bigEndianBytes + a.x.c0.value.bigEndianBytes + a.y.c1.value.bigEndianBytes + a.y.c0.value.bigEndianBytes
+            return a.x.c1.value.bigEndianBytes + a.x.c0.value.bigEndianBytes + a.y.c1.value.bigEndianBytes
+                + a.y.c0.value.bigEndianBytes
         }
         let p1 = G1.generator.multiplied(by: H.randomScalar(&g))
         let p2 = G1.generator.multiplied(by: H.randomScalar(&g))
         let addIn = g1(p1) + g1(p2)
         let mulIn = g1(p1) + H.randomU256(&g).bigEndianBytes
-        let a = H.randomScalar(&g), b = H.randomScalar(&g)
+        let a = H.randomScalar(&g)
+        let b = H.randomScalar(&g)
         let ab = H.u256((H.big(a) * H.big(b)) % H.r)
-        let pairIn = g1(G1.generator.multiplied(by: a)) + g2(G2.generator.multiplied(by: b))
+        let pairIn =
+            g1(G1.generator.multiplied(by: a)) + g2(G2.generator.multiplied(by: b))
             + g1(G1.generator.multiplied(by: ab).negated()) + g2(G2.generator)
         #expect(BN254.pairing(input: pairIn)?.last == 1)
         var sink = 0

@@ -16,8 +16,10 @@ import Testing
         #expect(gen + .infinity == gen)
         #expect(G1.infinity + gen == gen)
         for _ in 0..<20 {
-            let a = H.randomScalar(&g), b = H.randomScalar(&g)
-            let pa = gen.multiplied(by: a), pb = gen.multiplied(by: b)
+            let a = H.randomScalar(&g)
+            let b = H.randomScalar(&g)
+            let pa = gen.multiplied(by: a)
+            let pb = gen.multiplied(by: b)
             let sum = H.u256((H.big(a) + H.big(b)) % H.r)
             #expect(pa + pb == gen.multiplied(by: sum))
             #expect(pa + pb == pb + pa)
@@ -82,30 +84,43 @@ import Testing
 @Suite struct PairingTests {
     @Test func bilinearity() {
         var g = SplitMix64(seed: 31)
-        let p = G1.generator, q = G2.generator
+        let p = G1.generator
+        let q = G2.generator
         let e = Pairing.pairing(H.affine(p), H.affine(q))
         #expect(e != .one)  // non-degenerate
         #expect(H.pow(e, H.r) == .one)  // in G_T
         for _ in 0..<3 {
-            let a = H.randomScalar(&g), b = H.randomScalar(&g)
+            let a = H.randomScalar(&g)
+            let b = H.randomScalar(&g)
             let lhs = Pairing.pairing(H.affine(p.multiplied(by: a)), H.affine(q.multiplied(by: b)))
             let ab = (H.big(a) * H.big(b)) % H.r
             #expect(lhs == H.pow(e, ab))
             // e(aP, bQ) · e(−abP, Q) = 1
             let pab = p.multiplied(by: H.u256(ab)).negated()
-            #expect(BN254.pairingCheck([(H.affine(p.multiplied(by: a)), H.affine(q.multiplied(by: b))), (H.affine(pab), H.affine(q))]))
-            #expect(!BN254.pairingCheck([(H.affine(p.multiplied(by: a)), H.affine(q.multiplied(by: b))), (H.affine(pab.negated()), H.affine(q))]))
+            #expect(
+                BN254.pairingCheck([
+                    (H.affine(p.multiplied(by: a)), H.affine(q.multiplied(by: b))), (H.affine(pab), H.affine(q)),
+                ]))
+            #expect(
+                !BN254.pairingCheck([
+                    (H.affine(p.multiplied(by: a)), H.affine(q.multiplied(by: b))),
+                    (H.affine(pab.negated()), H.affine(q)),
+                ]))
         }
         // e(P1 + P2, Q) = e(P1, Q) e(P2, Q)
-        let p1 = p.multiplied(by: UInt256(5)), p2 = p.multiplied(by: UInt256(7))
-        #expect(Pairing.pairing(H.affine(p1 + p2), H.affine(q)) == Pairing.pairing(H.affine(p1), H.affine(q)) * Pairing.pairing(H.affine(p2), H.affine(q)))
+        let p1 = p.multiplied(by: UInt256(5))
+        let p2 = p.multiplied(by: UInt256(7))
+        #expect(
+            Pairing.pairing(H.affine(p1 + p2), H.affine(q)) == Pairing.pairing(H.affine(p1), H.affine(q))
+                * Pairing.pairing(H.affine(p2), H.affine(q)))
     }
 
     /// The fast hard part equals the textbook exponent (p^12 − 1)/r times m = 2u(6u² + 3u + 1).
     @Test func finalExponentiationMatchesDefinition() {
         var g = SplitMix64(seed: 32)
         let f = H.randomFp12(&g)
-        let p = H.p, r = H.r
+        let p = H.p
+        let r = H.r
         let u = BigUInt(Pairing.u)
         let m = 2 * u * (6 * u * u + 3 * u + 1)
         let e = (p.power(12) - 1) / r

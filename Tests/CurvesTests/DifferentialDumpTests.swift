@@ -25,7 +25,8 @@ import Testing
         }
         func g2(_ q: G2) -> [UInt8] {
             guard let a = q.computeAffine() else { return [UInt8](repeating: 0, count: 128) }
-            return a.x.c1.value.bigEndianBytes + a.x.c0.value.bigEndianBytes + a.y.c1.value.bigEndianBytes + a.y.c0.value.bigEndianBytes
+            return a.x.c1.value.bigEndianBytes + a.x.c0.value.bigEndianBytes + a.y.c1.value.bigEndianBytes
+                + a.y.c0.value.bigEndianBytes
         }
         func randomG1() -> [UInt8] {
             switch g.next() % 8 {
@@ -36,7 +37,8 @@ import Testing
             }
         }
         for _ in 0..<n {
-            let a = randomG1(), b = g.next() % 4 == 0 ? a : randomG1()
+            let a = randomG1()
+            let b = g.next() % 4 == 0 ? a : randomG1()
             var input = a + b
             if g.next() % 5 == 0 { input = Array(input.prefix(Int(g.next() % 140))) }
             emit("add", input, BN254.add(input: input))
@@ -52,7 +54,8 @@ import Testing
             let k = 1 + Int(g.next() % 3)
             if i % 2 == 0 {
                 // A product that is 1: pairs (aP, bQ), (−abP, Q) and infinities.
-                let a = H.randomScalar(&g), b = H.randomScalar(&g)
+                let a = H.randomScalar(&g)
+                let b = H.randomScalar(&g)
                 let ab = H.u256((H.big(a) * H.big(b)) % H.r)
                 input = g1(G1.generator.multiplied(by: a)) + g2(G2.generator.multiplied(by: b))
                 input += g1(G1.generator.multiplied(by: ab).negated()) + g2(G2.generator)
@@ -60,7 +63,9 @@ import Testing
             } else {
                 for _ in 0..<k {
                     input += g1(G1.generator.multiplied(by: H.randomScalar(&g)))
-                    input += g.next() % 6 == 0 ? g2(H.twistPointOutsideSubgroup(&g)) : g2(G2.generator.multiplied(by: H.randomScalar(&g)))
+                    input +=
+                        g.next() % 6 == 0
+                        ? g2(H.twistPointOutsideSubgroup(&g)) : g2(G2.generator.multiplied(by: H.randomScalar(&g)))
                 }
             }
             emit("pairing", input, BN254.pairing(input: input))

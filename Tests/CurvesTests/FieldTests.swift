@@ -29,14 +29,16 @@ import Testing
         var failures = 0
         for i in 0..<10_000 {
             // Mix in edge values now and then.
-            let a: Fp, b: Fp
+            let a: Fp
+            let b: Fp
             switch i % 50 {
             case 0: (a, b) = (.zero, H.randomFp(&g))
             case 1: (a, b) = (-Fp.one, -Fp.one)
             case 2: (a, b) = (Fp(canonical: Fp.modulus &- .one)!, H.randomFp(&g))
             default: (a, b) = (H.randomFp(&g), H.randomFp(&g))
             }
-            let x = H.big(a.value), y = H.big(b.value)
+            let x = H.big(a.value)
+            let y = H.big(b.value)
             if H.big((a * b).value) != (x * y) % p { failures += 1 }
             if H.big((a + b).value) != (x + y) % p { failures += 1 }
             if H.big((a - b).value) != (x + p - y) % p { failures += 1 }
@@ -71,7 +73,9 @@ import Testing
     @Test func fp2Fp6Fp12FieldLaws() {
         var g = SplitMix64(seed: 12)
         for _ in 0..<50 {
-            let a = H.randomFp2(&g), b = H.randomFp2(&g), c = H.randomFp2(&g)
+            let a = H.randomFp2(&g)
+            let b = H.randomFp2(&g)
+            let c = H.randomFp2(&g)
             #expect(a * (b + c) == a * b + a * c)
             #expect(a.squared() == a * a)
             #expect(a * a.inverse() == .one)
@@ -81,19 +85,24 @@ import Testing
             if let s = a.squareRoot() { #expect(s.squared() == a) }
         }
         for _ in 0..<20 {
-            let a = H.randomFp6(&g), b = H.randomFp6(&g), c = H.randomFp6(&g)
+            let a = H.randomFp6(&g)
+            let b = H.randomFp6(&g)
+            let c = H.randomFp6(&g)
             #expect(a * (b + c) == a * b + a * c)
             #expect((a * b) * c == a * (b * c))
             #expect(a.squared() == a * a)
             #expect(a * a.inverse() == .one)
             #expect(a.mulByV() == a * Fp6(.zero, .one, .zero))
-            let s0 = H.randomFp2(&g), s1 = H.randomFp2(&g)
+            let s0 = H.randomFp2(&g)
+            let s1 = H.randomFp2(&g)
             #expect(a.mulBy01(s0, s1) == a * Fp6(s0, s1, .zero))
         }
         let v = Fp6(.zero, .one, .zero)
         #expect(v * v * v == Fp6(Fp2(Fp(9), Fp(1)), .zero, .zero))
         for _ in 0..<10 {
-            let a = H.randomFp12(&g), b = H.randomFp12(&g), c = H.randomFp12(&g)
+            let a = H.randomFp12(&g)
+            let b = H.randomFp12(&g)
+            let c = H.randomFp12(&g)
             #expect(a * (b + c) == a * b + a * c)
             #expect((a * b) * c == a * (b * c))
             #expect(a.squared() == a * a)

@@ -20,7 +20,10 @@ import Testing
     @Test func addGeneratorToItself() {
         let g = [UInt8](repeating: 0, count: 31) + [1] + [UInt8](repeating: 0, count: 31) + [2]
         let out = BN254.add(input: g + g)
-        #expect(out.map(H.hex) == "030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd315ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4")
+        #expect(
+            out.map(H.hex)
+                == "030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd315ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4"
+        )
         #expect(BN254.add(input: []).map(H.hex) == String(repeating: "0", count: 128))
         #expect(BN254.mul(input: []).map(H.hex) == String(repeating: "0", count: 128))
     }
@@ -28,7 +31,8 @@ import Testing
     @Test func invalidInputsRejected() {
         var g = SplitMix64(seed: 41)
         let pWord = Fp.modulus.bigEndianBytes
-        let one = UInt256.one.bigEndianBytes, two = UInt256(2).bigEndianBytes
+        let one = UInt256.one.bigEndianBytes
+        let two = UInt256(2).bigEndianBytes
         // Coordinates ≥ p, even when congruent to a valid point.
         #expect(BN254.add(input: pWord + pWord) == nil)
         #expect(BN254.add(input: one + (Fp.modulus &+ UInt256(2)).bigEndianBytes) == nil)
@@ -64,7 +68,8 @@ import Testing
     /// well-formed results.
     @Test func garbageInputs() {
         var g = SplitMix64(seed: 42)
-        let one = UInt256.one.bigEndianBytes, two = UInt256(2).bigEndianBytes
+        let one = UInt256.one.bigEndianBytes
+        let two = UInt256(2).bigEndianBytes
         let valid = one + two + g2Bytes(G2.generator)
         for i in 0..<400 {
             let n = Int(g.next() % 400)
@@ -85,7 +90,8 @@ import Testing
 
     func g2Bytes(_ q: G2) -> [UInt8] {
         let a = q.computeAffine()!
-        return a.x.c1.value.bigEndianBytes + a.x.c0.value.bigEndianBytes + a.y.c1.value.bigEndianBytes + a.y.c0.value.bigEndianBytes
+        return a.x.c1.value.bigEndianBytes + a.x.c0.value.bigEndianBytes + a.y.c1.value.bigEndianBytes
+            + a.y.c0.value.bigEndianBytes
     }
 
     /// go-ethereum's `core/vm/testdata/precompiles/bn256{Add,ScalarMul,Pairing}.json` (the EIP-196/197
@@ -96,7 +102,10 @@ import Testing
     func goEthereumVectors() throws {
         let dir = ProcessInfo.processInfo.environment["HEMI_BN256_VECTORS"] ?? ""
         var count = 0
-        for (file, f) in [("bn256Add", BN254.add(input:)), ("bn256ScalarMul", BN254.mul(input:)), ("bn256Pairing", BN254.pairing(input:))] {
+        for (file, f) in [
+            ("bn256Add", BN254.add(input:)), ("bn256ScalarMul", BN254.mul(input:)),
+            ("bn256Pairing", BN254.pairing(input:)),
+        ] {
             let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file + ".json"))
             let cases = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
             #expect(!cases.isEmpty, "\(file): no cases")
