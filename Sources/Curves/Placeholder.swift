@@ -1,1 +1,0 @@
-// Curves arrives with its issue.
