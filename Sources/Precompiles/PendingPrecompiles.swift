@@ -5,46 +5,10 @@
 ///
 /// | address | entry | EIP | fork |
 /// |---|---|---|---|
-/// | 0x06 | `bn254Add` | 196, 1108 | Byzantium, repriced Istanbul |
-/// | 0x07 | `bn254Mul` | 196, 1108 | Byzantium, repriced Istanbul |
-/// | 0x08 | `bn254Pairing` | 197, 1108 | Byzantium, repriced Istanbul |
 /// | 0x0a | `kzgPointEvaluation` | 4844 | Cancun |
 /// | 0x0b–0x11 | `bls12*` | 2537 | Prague |
 /// | 0x100 | `p256Verify` | 7951 | Osaka |
 public enum PendingPrecompiles {
-    // MARK: bn254 (alt_bn128) — gas is implemented here, the curve arithmetic is pending.
-
-    /// EIP-196 ECADD: 500 gas (Byzantium), 150 (Istanbul, EIP-1108).
-    public static func bn254AddGas(fork: PrecompileFork) -> UInt64 { fork >= .istanbul ? 150 : 500 }
-    /// EIP-196 ECMUL: 40 000 gas (Byzantium), 6 000 (Istanbul, EIP-1108).
-    public static func bn254MulGas(fork: PrecompileFork) -> UInt64 { fork >= .istanbul ? 6_000 : 40_000 }
-    /// EIP-197 pairing: 100 000 + 80 000·k (Byzantium), 45 000 + 34 000·k (Istanbul), k = len/192.
-    public static func bn254PairingGas(inputLength: Int, fork: PrecompileFork) -> UInt64 {
-        let k = UInt64(inputLength / 192)
-        let (base, perPair): (UInt64, UInt64) = fork >= .istanbul ? (45_000, 34_000) : (100_000, 80_000)
-        let (mul, o1) = k.multipliedReportingOverflow(by: perPair)
-        let (sum, o2) = mul.addingReportingOverflow(base)
-        return o1 || o2 ? UInt64.max : sum
-    }
-
-    public static func bn254Add(input: [UInt8], gasLimit: UInt64, fork: PrecompileFork) -> PrecompileResult {
-        guard bn254AddGas(fork: fork) <= gasLimit else { return .failure(gasUsed: gasLimit, .outOfGas) }
-        return notImplemented(gasLimit)  // TODO(curves): Curves.BN254 G1 addition, 128-byte input zero-padded
-    }
-
-    public static func bn254Mul(input: [UInt8], gasLimit: UInt64, fork: PrecompileFork) -> PrecompileResult {
-        guard bn254MulGas(fork: fork) <= gasLimit else { return .failure(gasUsed: gasLimit, .outOfGas) }
-        return notImplemented(gasLimit)  // TODO(curves): Curves.BN254 G1 scalar multiplication, 96-byte input
-    }
-
-    public static func bn254Pairing(input: [UInt8], gasLimit: UInt64, fork: PrecompileFork) -> PrecompileResult {
-        guard bn254PairingGas(inputLength: input.count, fork: fork) <= gasLimit else {
-            return .failure(gasUsed: gasLimit, .outOfGas)
-        }
-        guard input.count % 192 == 0 else { return .failure(gasUsed: gasLimit, .invalidInput) }
-        return notImplemented(gasLimit)  // TODO(curves): Curves.BN254 optimal-ate pairing product check
-    }
-
     // MARK: KZG (EIP-4844)
 
     /// EIP-4844 POINT_EVALUATION_PRECOMPILE_GAS.

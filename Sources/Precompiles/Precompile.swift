@@ -45,7 +45,8 @@ public struct Precompile: Sendable, Hashable, CustomStringConvertible {
         /// True while the implementation lives in `PendingPrecompiles` (curves work in progress).
         public var isPending: Bool {
             switch self {
-            case .ecrecover, .sha256, .ripemd160, .identity, .modexp, .blake2f: return false
+            case .ecrecover, .sha256, .ripemd160, .identity, .modexp, .blake2f, .bn254Add, .bn254Mul, .bn254Pairing:
+                return false
             default: return true
             }
         }
@@ -72,9 +73,9 @@ public struct Precompile: Sendable, Hashable, CustomStringConvertible {
         case .identity: return Identity.run(input: input, gasLimit: gasLimit)
         case .modexp: return ModExp.run(input: input, gasLimit: gasLimit, pricing: .forFork(fork))
         case .blake2f: return Blake2F.run(input: input, gasLimit: gasLimit)
-        case .bn254Add: return PendingPrecompiles.bn254Add(input: input, gasLimit: gasLimit, fork: fork)
-        case .bn254Mul: return PendingPrecompiles.bn254Mul(input: input, gasLimit: gasLimit, fork: fork)
-        case .bn254Pairing: return PendingPrecompiles.bn254Pairing(input: input, gasLimit: gasLimit, fork: fork)
+        case .bn254Add: return BN254Precompiles.add(input: input, gasLimit: gasLimit, fork: fork)
+        case .bn254Mul: return BN254Precompiles.mul(input: input, gasLimit: gasLimit, fork: fork)
+        case .bn254Pairing: return BN254Precompiles.pairing(input: input, gasLimit: gasLimit, fork: fork)
         case .kzgPointEvaluation: return PendingPrecompiles.kzgPointEvaluation(input: input, gasLimit: gasLimit)
         case .bls12G1Add: return PendingPrecompiles.bls12G1Add(input: input, gasLimit: gasLimit)
         case .bls12G1MSM: return PendingPrecompiles.bls12G1MSM(input: input, gasLimit: gasLimit)

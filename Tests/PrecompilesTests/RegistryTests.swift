@@ -60,7 +60,7 @@ import Testing
     @Test func pendingEntriesFailWithAllGasAndAreListed() {
         let osaka = PrecompileSet(fork: .osaka)
         let pending = osaka.precompiles.filter(\.kind.isPending).map(\.kind.rawValue)
-        #expect(pending == [6, 7, 8, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x100])
+        #expect(pending == [0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x100])
         for p in osaka.precompiles where p.kind.isPending {
             let r = p.run(input: [UInt8](repeating: 0, count: 192), gasLimit: 1_000_000)
             #expect(r == .failure(gasUsed: 1_000_000, .notImplemented), "\(p)")
@@ -68,16 +68,27 @@ import Testing
     }
 
     @Test func bn254GasEIP1108() {
-        #expect(PendingPrecompiles.bn254AddGas(fork: .byzantium) == 500)
-        #expect(PendingPrecompiles.bn254AddGas(fork: .istanbul) == 150)
-        #expect(PendingPrecompiles.bn254MulGas(fork: .petersburg) == 40_000)
-        #expect(PendingPrecompiles.bn254MulGas(fork: .cancun) == 6_000)
-        #expect(PendingPrecompiles.bn254PairingGas(inputLength: 384, fork: .byzantium) == 260_000)
-        #expect(PendingPrecompiles.bn254PairingGas(inputLength: 384, fork: .istanbul) == 113_000)
-        #expect(PendingPrecompiles.bn254PairingGas(inputLength: 0, fork: .berlin) == 45_000)
+        #expect(BN254Precompiles.addGas(fork: .byzantium) == 500)
+        #expect(BN254Precompiles.addGas(fork: .istanbul) == 150)
+        #expect(BN254Precompiles.mulGas(fork: .petersburg) == 40_000)
+        #expect(BN254Precompiles.mulGas(fork: .cancun) == 6_000)
+        #expect(BN254Precompiles.pairingGas(inputLength: 384, fork: .byzantium) == 260_000)
+        #expect(BN254Precompiles.pairingGas(inputLength: 384, fork: .istanbul) == 113_000)
+        #expect(BN254Precompiles.pairingGas(inputLength: 0, fork: .berlin) == 45_000)
         // Out of gas is reported before anything else.
         let add = Precompile(kind: .bn254Add, fork: .istanbul)
         #expect(add.run(input: [], gasLimit: 149) == .failure(gasUsed: 149, .outOfGas))
+        // Empty input = (0,0) + (0,0) = the point at infinity, encoded as 64 zero bytes.
+        #expect(add.run(input: [], gasLimit: 150) == .success(gasUsed: 150, output: [UInt8](repeating: 0, count: 64)))
+        // An empty pairing input is the empty product: true.
+        let pairing = Precompile(kind: .bn254Pairing, fork: .cancun)
+        var one = [UInt8](repeating: 0, count: 32)
+        one[31] = 1
+        #expect(pairing.run(input: [], gasLimit: 45_000) == .success(gasUsed: 45_000, output: one))
+        // A coordinate ≥ p is invalid input: all gas is consumed.
+        let mul = Precompile(kind: .bn254Mul, fork: .cancun)
+        #expect(mul.run(input: [UInt8](repeating: 0xff, count: 96), gasLimit: 10_000) == .failure(gasUsed: 10_000, .invalidInput))
+        #expect(pairing.run(input: [UInt8](repeating: 0, count: 191), gasLimit: 100_000) == .failure(gasUsed: 100_000, .invalidInput))
     }
 
     /// Gas of each implemented precompile at every fork where it exists.

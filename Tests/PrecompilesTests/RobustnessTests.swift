@@ -67,6 +67,12 @@ import Testing
                     #expect(UInt64(out.count) == ModExp.Lengths(input: input).modulus)
                     let pricing: ModExp.Pricing = p.fork >= .osaka ? .eip7883 : p.fork >= .berlin ? .eip2565 : .eip198
                     #expect(gas == ModExp.gas(input: input, pricing: pricing))
+                case .bn254Add, .bn254Mul:
+                    #expect(out.count == 64)
+                    #expect(gas == (p.kind == .bn254Add ? BN254Precompiles.addGas(fork: p.fork) : BN254Precompiles.mulGas(fork: p.fork)))
+                case .bn254Pairing:
+                    #expect(out.count == 32 && input.count % 192 == 0)
+                    #expect(gas == BN254Precompiles.pairingGas(inputLength: input.count, fork: p.fork))
                 default: Issue.record("pending precompile \(p) succeeded")
                 }
             }
