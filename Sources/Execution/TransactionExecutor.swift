@@ -188,7 +188,7 @@ public enum TransactionExecutor {
             let acct = host.accounts[authority]
             if let code = acct?.code, !code.isEmpty, StateHost.delegation(in: code) == nil { continue }
             if (acct?.nonce ?? 0) != auth.nonce { continue }
-            if host.accountExists(authority) { refund += authExistingRefund }
+            if acct != nil { refund += authExistingRefund }  // geth: `Exist` (in the trie, even if empty)
             var a = acct ?? Account()
             a.nonce = auth.nonce &+ 1
             a.setCode(auth.address == .zero ? [] : [0xef, 0x01, 0x00] + auth.address.bytes)

@@ -21,7 +21,25 @@ import TestSupport
             return
         }
         let s = runner.run(paths: [path])
-        #expect(s.failed == 0, "\(dir): \(s.line)\n" + s.failures.prefix(20).joined(separator: "\n"))
+        let detail = s.failures.prefix(20).joined(separator: "\n")
+        #expect(s.failed == 0, "\(dir): \(s.line)\n\(detail)")
+        #expect(s.passed > 0, "\(dir): nothing ran (\(s.line))")
+    }
+
+    /// EEST (Prague/Osaka) fixtures: EIP-7825 gas cap incl. an EIP-7702 authorised tx, EIP-7594 blob counts.
+    static let eestDirectories = [
+        "osaka/eip7825_transaction_gas_limit_cap", "osaka/eip7594_peerdas",
+    ]
+
+    @Test(arguments: eestDirectories)
+    func eestStateTests(_ dir: String) throws {
+        let path = TestData.path("ethereum/eest/state_tests/" + dir)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TestDataError.notFound(path)
+        }
+        let s = StateTestRunner(fork: nil, filter: nil).run(paths: [path])
+        let detail = s.failures.prefix(20).joined(separator: "\n")
+        #expect(s.failed == 0, "\(dir): \(s.line)\n\(detail)")
         #expect(s.passed > 0, "\(dir): nothing ran (\(s.line))")
     }
 
