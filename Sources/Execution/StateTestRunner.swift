@@ -169,7 +169,13 @@ public struct StateTestRunner {
             _ = try TransactionExecutor.apply(tx, block: block, host: &host)
         } catch {
             if expectException {
-                s.passed += 1
+                // A rejected transaction leaves the pre-state; the fixture's root must say so too.
+                let root = StateCommitment.computeStateRoot(host.accounts)
+                if let want = (entry["hash"] as? String).flatMap({ Bytes32(hex: $0) }), want != root {
+                    fail(&s, "\(label): rejected (\(error)) but state root \(root.hex) != \(want.hex)")
+                } else {
+                    s.passed += 1
+                }
             } else {
                 fail(&s, "\(label): unexpected rejection: \(error)")
             }
