@@ -1,7 +1,7 @@
 public import EVM
-public import Primitives
-public import Precompiles
 internal import Hashing
+public import Precompiles
+public import Primitives
 
 /// A log record emitted by LOG0…LOG4 (the executor's own type; `EVM.Log` has no public initialiser).
 public struct LogEntry: Sendable, Equatable {
@@ -262,7 +262,8 @@ public struct StateHost: EVMHost {
             : InMemoryHost.create2Address(sender: sender, salt: message.salt, initCode: message.input)
         accounts[sender, default: Account()].nonce = nonce + 1
         if fork >= .berlin { warmAccounts.insert(address) }
-        if let existing = accounts[address], existing.nonce != 0 || !existing.code.isEmpty || !existing.storage.isEmpty {
+        if let existing = accounts[address], existing.nonce != 0 || !existing.code.isEmpty || !existing.storage.isEmpty
+        {
             return ExecutionResult(status: .halt(.createCollision), gasLeft: 0)  // EIP-684, EIP-7610
         }
         let snap = snapshot()

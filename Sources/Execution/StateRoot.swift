@@ -1,8 +1,8 @@
 public import EVM
-public import Primitives
 internal import Ethereum
 internal import Hashing
 internal import MerkleTrie
+public import Primitives
 
 /// State and logs commitments (Yellow Paper §4.1, §4.3).
 public enum StateCommitment {

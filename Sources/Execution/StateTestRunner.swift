@@ -143,7 +143,8 @@ public struct StateTestRunner {
         return "d=\(ix["data"] ?? "?") g=\(ix["gas"] ?? "?") v=\(ix["value"] ?? "?")"
     }
 
-    func runCase(_ entry: [String: Any], fork: EVM.Fork, pre: [EVMAddress: Account], env: [String: Any], label: String,
+    func runCase(
+        _ entry: [String: Any], fork: EVM.Fork, pre: [EVMAddress: Account], env: [String: Any], label: String,
         summary s: inout Summary
     ) {
         let expectException = (entry["expectException"] as? String).map { !$0.isEmpty } ?? false

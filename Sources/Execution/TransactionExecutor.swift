@@ -1,7 +1,7 @@
 public import EVM
-public import Primitives
 public import Ethereum
 internal import Precompiles
+public import Primitives
 
 /// Why a transaction was rejected before execution (the state is left untouched).
 public enum TransactionRejection: Error, Sendable, CustomStringConvertible {
@@ -110,7 +110,9 @@ public enum TransactionExecutor {
         if !senderAccount.code.isEmpty && !(fork >= .prague && StateHost.delegation(in: senderAccount.code) != nil) {
             throw .senderNotEOA
         }
-        if tx.gasLimit > block.gasLimit { throw .gasLimitExceedsBlock(gasLimit: tx.gasLimit, blockGasLimit: block.gasLimit) }
+        if tx.gasLimit > block.gasLimit {
+            throw .gasLimitExceedsBlock(gasLimit: tx.gasLimit, blockGasLimit: block.gasLimit)
+        }
         let baseFee = fork >= .london ? block.baseFee : .zero
         guard let price = tx.effectiveGasPrice(baseFee: baseFee) else { throw .feeCapBelowBaseFee }
         let blobBaseFee = fork >= .cancun ? computeBlobBaseFee(excessBlobGas: block.excessBlobGas, fork: fork) : .zero
@@ -158,7 +160,8 @@ public enum TransactionExecutor {
                     kind: .call, gas: gas, recipient: to, sender: sender, codeAddress: codeAddress, value: tx.value,
                     input: tx.data))
         } else {
-            result = host.call(Message(kind: .create, gas: gas, recipient: .zero, sender: sender, value: tx.value, input: tx.data))
+            result = host.call(
+                Message(kind: .create, gas: gas, recipient: .zero, sender: sender, value: tx.value, input: tx.data))
         }
 
         var gasLeft = result.status.isSuccess || result.status == .revert ? result.gasLeft : 0

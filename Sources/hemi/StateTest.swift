@@ -21,7 +21,9 @@ struct StateTest: ParsableCommand {
     @Argument(help: "Fixture files or directories.") var paths: [String]
 
     func run() throws {
-        if let filter, (try? Regex(filter)) == nil { throw ValidationError("--filter is not a valid regular expression") }
+        if let filter, (try? Regex(filter)) == nil {
+            throw ValidationError("--filter is not a valid regular expression")
+        }
         guard var runner = StateTestRunner(forkName: fork, filter: filter) else {
             throw ValidationError("unknown fork \(fork ?? "")")
         }

@@ -2,8 +2,8 @@ import EVM
 import Execution
 import Foundation
 import Primitives
-import Testing
 import TestSupport
+import Testing
 
 /// Small GeneralStateTests directories run through the `hemi evm statetest` library code. The whole
 /// tree runs in release mode from the CLI (see docs); these keep the unit suite fast.
