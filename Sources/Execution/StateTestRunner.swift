@@ -54,6 +54,9 @@ public struct StateTestRunner {
     public var filter: String?
     /// Called with each failure as it happens (for streaming output).
     public var onFailure: (@Sendable (String) -> Void)?
+    /// Called for each expected rejection with the fixture's exception name and ours (diagnostics:
+    /// the runner, like revm's, accepts any rejection where the fixture expects one).
+    public var onRejection: (@Sendable (_ label: String, _ expected: String, _ got: String) -> Void)?
 
     public init(fork: EVM.Fork? = nil, filter: String? = nil) {
         self.fork = fork
@@ -176,6 +179,7 @@ public struct StateTestRunner {
                     fail(&s, "\(label): rejected (\(error)) but state root \(root.hex) != \(want.hex)")
                 } else {
                     s.passed += 1
+                    onRejection?(label, entry["expectException"] as? String ?? "", "\(error)")
                 }
             } else {
                 fail(&s, "\(label): unexpected rejection: \(error)")

@@ -18,6 +18,8 @@ struct StateTest: ParsableCommand {
 
     @Option(help: "Only run post entries of this fork (e.g. Cancun, Prague).") var fork: String?
     @Option(help: "Only run tests whose \"path name\" matches this regular expression.") var filter: String?
+    @Flag(help: "Print, for each expected rejection, the fixture's exception and the executor's reason.")
+    var showRejections = false
     @Argument(help: "Fixture files or directories.") var paths: [String]
 
     func run() throws {
@@ -28,6 +30,7 @@ struct StateTest: ParsableCommand {
             throw ValidationError("unknown fork \(fork ?? "")")
         }
         runner.onFailure = { print("FAIL \($0)") }
+        if showRejections { runner.onRejection = { print("REJECT \($0): expected \($1), got \($2)") } }
         let s = runner.run(paths: paths)
         for (reason, n) in s.skipReasons.sorted(by: { $0.key < $1.key }) { print("skipped \(n): \(reason)") }
         print(s.line)
