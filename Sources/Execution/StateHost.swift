@@ -231,7 +231,11 @@ public struct StateHost: EVMHost {
             }
             transfer(from: message.sender, to: message.recipient, message.value)
         }
-        if let p = precompiles.precompile(at: message.codeAddress) {
+        // A CALL/STATICCALL whose code address differs from the recipient reached it through an
+        // EIP-7702 delegation; a delegation to a precompile runs empty code (geth checks the target).
+        let viaDelegation =
+            (message.kind == .call || message.kind == .staticCall) && message.codeAddress != message.recipient
+        if !viaDelegation, let p = precompiles.precompile(at: message.codeAddress) {
             let gas = UInt64(Swift.max(message.gas, 0))
             switch p.run(input: message.input, gasLimit: gas) {
             case .success(let used, let out):
