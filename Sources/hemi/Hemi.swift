@@ -6,8 +6,8 @@ struct Hemi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hemi",
         abstract: "Hemi node tools.",
-        discussion: "Subcommand groups: btc (Bitcoin consensus checks on files).",
-        subcommands: [BTC.self]
+        discussion: "Subcommand groups: btc (Bitcoin consensus checks on files), evm (Ethereum execution conformance).",
+        subcommands: [BTC.self, EVMCommands.self]
     )
 }
 

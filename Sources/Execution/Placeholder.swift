@@ -1,1 +1,0 @@
-// Execution arrives with its issue.
