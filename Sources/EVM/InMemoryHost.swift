@@ -154,9 +154,11 @@ public struct InMemoryHost: EVMHost {
     public func copyCode(_ address: EVMAddress, offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
         guard let code = accounts[address]?.code, offset < code.count else { return 0 }
         let n = Swift.min(buffer.count, code.count - offset)
+        guard n > 0, let dst = buffer.baseAddress else { return 0 }
         code.withUnsafeBytes { src in
-            // SAFETY: [offset, offset + n) is inside `code` and n <= buffer.count.
-            buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+            // SAFETY: [offset, offset + n) is inside the non-empty `code` and n <= buffer.count.
+            guard let base = src.baseAddress else { return }
+            dst.copyMemory(from: base + offset, byteCount: n)
         }
         return n
     }
