@@ -1,6 +1,8 @@
 import KVStore
 import TestSupport
 import Testing
+import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -80,15 +82,24 @@ struct LMDBStoreTests {
         let t = try s.table("t")
         try s.write { txn throws in try txn.put(t, bytes("a"), [1]) }
         let reader = try s.beginRead()
-        // The snapshot moves to another task (MDB_NOTLS), which reads for a while and ends it.
-        let task = Task.detached { [reader] () throws -> [UInt8]? in
+        // The snapshot moves to another thread (MDB_NOTLS), which reads for a while and ends it.
+        // A real thread, not a task: the writer below blocks its thread while it waits, and on a
+        // 2-core machine a task could be starved of cooperative-pool threads until the timeout.
+        let result = Mutex<[UInt8]?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        // The transaction is handed over whole: this thread never touches it again.
+        nonisolated(unsafe) let handedOver = reader
+        let thread = Thread {
             usleep(100_000)
-            let v = try reader.get(t, bytes("a"))
-            reader.finish()
-            return v
+            let v = try? handedOver.get(t, bytes("a"))
+            handedOver.finish()
+            result.withLock { $0 = v }
+            done.signal()
         }
+        thread.start()
         try s.write { txn throws in try txn.put(t, bytes("x"), [UInt8](repeating: 1, count: 512 << 10)) }
-        #expect(try await task.value == [1])
+        done.wait()
+        #expect(result.withLock { $0 } == [1])
         try s.read { r throws in #expect(try r.count(t) == 2) }
     }
 
