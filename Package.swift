@@ -56,7 +56,9 @@ let package = Package(
         .target(name: "EVM", dependencies: ["Primitives", "Hashing"], swiftSettings: strict),
         .target(
             name: "Precompiles",
-            dependencies: ["Primitives", "Hashing", "Secp256k1", "Curves"],
+            dependencies: [
+                "Primitives", "Hashing", "Secp256k1", "Curves", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -119,7 +121,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PrecompilesTests",
-            dependencies: ["Precompiles", "Primitives", "Hashing", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            dependencies: [
+                "Precompiles", "Primitives", "Hashing", "TestSupport", .product(name: "BigInt", package: "BigInt"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "KVStoreTests", dependencies: ["KVStore", "Primitives", "TestSupport"], swiftSettings: strict),

@@ -7,7 +7,6 @@
 /// |---|---|---|---|
 /// | 0x0a | `kzgPointEvaluation` | 4844 | Cancun |
 /// | 0x0b–0x11 | `bls12*` | 2537 | Prague |
-/// | 0x100 | `p256Verify` | 7951 | Osaka |
 public enum PendingPrecompiles {
     // MARK: KZG (EIP-4844)
 
@@ -29,13 +28,6 @@ public enum PendingPrecompiles {
     public static func bls12PairingCheck(input: [UInt8], gasLimit: UInt64) -> PrecompileResult { notImplemented(gasLimit) }
     public static func bls12MapFpToG1(input: [UInt8], gasLimit: UInt64) -> PrecompileResult { notImplemented(gasLimit) }
     public static func bls12MapFp2ToG2(input: [UInt8], gasLimit: UInt64) -> PrecompileResult { notImplemented(gasLimit) }
-
-    // MARK: P256VERIFY (EIP-7951)
-
-    /// TODO(curves): secp256r1 verification over raw (h, r, s, x, y), 160-byte input; on an invalid
-    /// signature it succeeds with empty output (it does not fail). Check the price against the final
-    /// EIP-7951 text and the Osaka fixtures before enabling.
-    public static func p256Verify(input: [UInt8], gasLimit: UInt64) -> PrecompileResult { notImplemented(gasLimit) }
 
     @inline(__always) static func notImplemented(_ gasLimit: UInt64) -> PrecompileResult {
         .failure(gasUsed: gasLimit, .notImplemented)

@@ -45,7 +45,8 @@ public struct Precompile: Sendable, Hashable, CustomStringConvertible {
         /// True while the implementation lives in `PendingPrecompiles` (curves work in progress).
         public var isPending: Bool {
             switch self {
-            case .ecrecover, .sha256, .ripemd160, .identity, .modexp, .blake2f, .bn254Add, .bn254Mul, .bn254Pairing:
+            case .ecrecover, .sha256, .ripemd160, .identity, .modexp, .blake2f, .bn254Add, .bn254Mul, .bn254Pairing,
+                .p256Verify:
                 return false
             default: return true
             }
@@ -84,7 +85,7 @@ public struct Precompile: Sendable, Hashable, CustomStringConvertible {
         case .bls12PairingCheck: return PendingPrecompiles.bls12PairingCheck(input: input, gasLimit: gasLimit)
         case .bls12MapFpToG1: return PendingPrecompiles.bls12MapFpToG1(input: input, gasLimit: gasLimit)
         case .bls12MapFp2ToG2: return PendingPrecompiles.bls12MapFp2ToG2(input: input, gasLimit: gasLimit)
-        case .p256Verify: return PendingPrecompiles.p256Verify(input: input, gasLimit: gasLimit)
+        case .p256Verify: return P256Verify.run(input: input, gasLimit: gasLimit)
         }
     }
 

@@ -60,7 +60,7 @@ import Testing
     @Test func pendingEntriesFailWithAllGasAndAreListed() {
         let osaka = PrecompileSet(fork: .osaka)
         let pending = osaka.precompiles.filter(\.kind.isPending).map(\.kind.rawValue)
-        #expect(pending == [0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x100])
+        #expect(pending == [0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11])
         for p in osaka.precompiles where p.kind.isPending {
             let r = p.run(input: [UInt8](repeating: 0, count: 192), gasLimit: 1_000_000)
             #expect(r == .failure(gasUsed: 1_000_000, .notImplemented), "\(p)")

@@ -70,6 +70,9 @@ import Testing
                 case .bn254Add, .bn254Mul:
                     #expect(out.count == 64)
                     #expect(gas == (p.kind == .bn254Add ? BN254Precompiles.addGas(fork: p.fork) : BN254Precompiles.mulGas(fork: p.fork)))
+                case .p256Verify:
+                    #expect(out.isEmpty || out == [UInt8](repeating: 0, count: 31) + [1])
+                    #expect(gas == P256Verify.eip7951Gas)
                 case .bn254Pairing:
                     #expect(out.count == 32 && input.count % 192 == 0)
                     #expect(gas == BN254Precompiles.pairingGas(inputLength: input.count, fork: p.fork))
