@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "hemi",
             dependencies: [
-                "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution",
+                "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -38,5 +38,12 @@ check "truncated block" 1 "INVALID" "$HEMI" btc verify-block "$tmp/trunc.dat"
 check "connect 0..438" 0 "at height 438, 443 unspent outputs" "$HEMI" btc verify-block --connect "$T/blocks/mainnet_0_438.blkdat"
 check "reorg set under mainnet maturity" 1 "premature-spend-of-coinbase" "$HEMI" btc verify-block --connect "$T/blocks/reorg_blk_0_to_4.blkdat"
 check "help" 0 "verify-headers" "$HEMI" btc --help
+# hemi evm run: 7 + 5 returned as a word (24 gas by hand: six 3-gas pushes/ops, MSTORE 3 + 3 memory).
+check "evm run add" 0 "gas used: 24" "$HEMI" evm run --code 600760050160005260206000f3
+check "evm run output" 0 "output: 0x0{63}c$" "$HEMI" evm run --code 600760050160005260206000f3
+check "evm run revert exits 1" 1 "status: revert" "$HEMI" evm run --code 60006000fd
+check "evm run PUSH0 undefined before Shanghai" 1 "undefinedInstruction" "$HEMI" evm run --fork London --code 5f
+check "evm run sha256 precompile" 0 "output: 0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" "$HEMI" evm run --code 6020600060006000600261fffffa5060206000f3
+check "evm run --repeat summary" 0 "^runs=20 median_ms=[0-9.]+ min_ms=[0-9.]+ gas=24$" "$HEMI" evm run --repeat 20 --code 600760050160005260206000f3
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
