@@ -45,5 +45,6 @@ check "evm run revert exits 1" 1 "status: revert" "$HEMI" evm run --code 6000600
 check "evm run PUSH0 undefined before Shanghai" 1 "undefinedInstruction" "$HEMI" evm run --fork London --code 5f
 check "evm run sha256 precompile" 0 "output: 0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" "$HEMI" evm run --code 6020600060006000600261fffffa5060206000f3
 check "evm run --repeat summary" 0 "^runs=20 median_ms=[0-9.]+ min_ms=[0-9.]+ gas=24$" "$HEMI" evm run --repeat 20 --code 600760050160005260206000f3
+check "evm bench prints Mgas/s" 0 "snailtracer London #0 .* Mgas/s" "$HEMI" evm bench --repeat 1 "$(dirname "$T")/ethereum/evm-benchmarks/main/snailtracer.json"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
