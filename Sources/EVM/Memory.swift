@@ -59,19 +59,21 @@ struct Memory {
         size = newSize
     }
 
-    /// Pointer to byte `offset` (only valid for `offset < size`, or any offset when `count` is 0 and
-    /// the result is not dereferenced).
+    /// Pointer to byte `offset`. Only for `offset < size`: every caller first expands memory to
+    /// cover the range and skips zero-length accesses, so `base` is allocated here (an invariant of
+    /// the interpreter, not something input can violate).
     @inline(__always)
     func pointer(_ offset: Int) -> UnsafeMutableRawPointer {
-        // SAFETY: callers expanded memory to cover [offset, offset + count) first.
-        base! + offset
+        // SAFETY: callers expanded memory to cover [offset, offset + count) with count > 0 first.
+        guard let base else { preconditionFailure("EVM memory accessed before expansion") }
+        return base + offset
     }
 
     /// Copies `count` bytes at `offset` into a new array.
     func bytes(_ offset: Int, _ count: Int) -> [UInt8] {
         if count == 0 { return [] }
-        // SAFETY: callers expanded memory to cover [offset, offset + count).
-        return [UInt8](UnsafeRawBufferPointer(start: base! + offset, count: count))
+        // SAFETY: callers expanded memory to cover [offset, offset + count), count > 0.
+        return [UInt8](UnsafeRawBufferPointer(start: pointer(offset), count: count))
     }
 
     /// Gas for a memory of `words` words: 3·w + w²/512 (Yellow Paper, C_mem).
