@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Test-only oracle for UInt256 arithmetic.
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // L0
@@ -66,7 +71,66 @@ let package = Package(
             dependencies: ["Primitives", "Hashing", "Ethereum", "MerkleTrie", "EVM", "Precompiles"],
             swiftSettings: strict
         ),
-        .target(name: "BitcoinP2P", dependencies: ["Primitives", "Hashing", "Bitcoin"], swiftSettings: strict),
+        .target(
+            name: "BitcoinP2P",
+            dependencies: [
+                "Primitives", "Hashing", "Bitcoin",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "BitcoinView", dependencies: ["Primitives", "Hashing", "Bitcoin", "BitcoinScript"], swiftSettings: strict),
+        .target(
+            name: "BitcoinNode",
+            dependencies: [
+                "Primitives", "Hashing", "Secp256k1", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "BitcoinP2P",
+                "BitcoinView", "KVStore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // L2 chain and L3 services
+        .target(
+            name: "L2Chain",
+            dependencies: ["Primitives", "Hashing", "Secp256k1", "Ethereum", "MerkleTrie", "EVM", "Precompiles", "Execution", "KVStore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PoP",
+            dependencies: ["Primitives", "Hashing", "Bitcoin", "BitcoinView", "Ethereum", "L2Chain"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Sequencer",
+            dependencies: [
+                "Primitives", "Hashing", "Ethereum", "EVM", "Execution", "L2Chain", "PoP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RPC",
+            dependencies: [
+                "Primitives", "Hashing", "Ethereum", "EVM", "Execution", "L2Chain", "Sequencer", "PoP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Node",
+            dependencies: [
+                "Primitives", "Hashing", "Secp256k1", "Bitcoin", "Ethereum", "KVStore", "L2Chain", "PoP", "Sequencer", "RPC",
+                "BitcoinNode",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Test support: locating ../shared/testdata, vector loaders.
         .target(name: "TestSupport", dependencies: ["Primitives"], swiftSettings: strict),
         // The single executable.
@@ -74,6 +138,7 @@ let package = Package(
             name: "hemi",
             dependencies: [
                 "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
+                "BitcoinView", "BitcoinNode", "Node",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -136,6 +201,22 @@ let package = Package(
         .testTarget(
             name: "BitcoinP2PTests",
             dependencies: ["BitcoinP2P", "Bitcoin", "Primitives", "Hashing", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BitcoinNodeTests",
+            dependencies: [
+                "BitcoinNode", "BitcoinView", "BitcoinP2P", "BitcoinConsensus", "BitcoinScript", "Bitcoin", "KVStore",
+                "Secp256k1", "Primitives", "Hashing", "TestSupport",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "L2Tests",
+            dependencies: [
+                "L2Chain", "PoP", "Sequencer", "RPC", "Node", "Ethereum", "Execution", "EVM", "KVStore", "BitcoinView",
+                "Secp256k1", "Primitives", "Hashing", "TestSupport",
+            ],
             swiftSettings: strict
         ),
     ],

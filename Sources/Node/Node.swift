@@ -1,0 +1,2 @@
+// Composition root: configuration, components and their lifecycle (issue 6).
+import RPC

@@ -1,0 +1,2 @@
+// Transaction pool and block production (issue 6).
+import L2Chain
