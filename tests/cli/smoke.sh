@@ -43,6 +43,8 @@ check "evm run add" 0 "gas used: 24" "$HEMI" evm run --code 60076005016000526020
 check "evm run output" 0 "output: 0x0{63}c$" "$HEMI" evm run --code 600760050160005260206000f3
 check "evm run revert exits 1" 1 "status: revert" "$HEMI" evm run --code 60006000fd
 check "evm run PUSH0 undefined before Shanghai" 1 "undefinedInstruction" "$HEMI" evm run --fork London --code 5f
+check "evm fuzz small run is clean" 0 "programs=300 precompile_inputs=300 failures=0" "$HEMI" evm fuzz --programs 300 --precompile-inputs 300
+check "evm fuzz replays one program" 0 "programs=1 precompile_inputs=0 failures=0" "$HEMI" evm fuzz --only 17
 check "evm run sha256 precompile" 0 "output: 0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" "$HEMI" evm run --code 6020600060006000600261fffffa5060206000f3
 check "evm run --repeat summary" 0 "^runs=20 median_ms=[0-9.]+ min_ms=[0-9.]+ gas=24$" "$HEMI" evm run --repeat 20 --code 600760050160005260206000f3
 check "evm bench prints Mgas/s" 0 "snailtracer London #0 .* Mgas/s" "$HEMI" evm bench --repeat 1 "$(dirname "$T")/ethereum/evm-benchmarks/main/snailtracer.json"
