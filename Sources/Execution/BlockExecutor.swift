@@ -30,8 +30,9 @@ public struct BlockExecutor: Sendable {
     /// EIP-6110 deposit contract (Prague on).
     public var depositContract: EVMAddress
 
-    public init(fork: EVM.Fork, chainID: UInt256 = .one, depositContract: EVMAddress = SystemCalls.mainnetDepositContract)
-    {
+    public init(
+        fork: EVM.Fork, chainID: UInt256 = .one, depositContract: EVMAddress = SystemCalls.mainnetDepositContract
+    ) {
         self.fork = fork
         self.chainID = chainID
         self.depositContract = depositContract
@@ -61,11 +62,13 @@ public struct BlockExecutor: Sendable {
         let target = parent.gasLimit / elasticityMultiplier
         if target == 0 || parent.gasUsed == target { return parentBaseFee }
         if parent.gasUsed > target {
-            let delta = parentBaseFee &* UInt256(parent.gasUsed - target) / UInt256(target)
+            let delta =
+                parentBaseFee &* UInt256(parent.gasUsed - target) / UInt256(target)
                 / UInt256(baseFeeChangeDenominator)
             return parentBaseFee &+ Swift.max(delta, .one)
         }
-        let delta = parentBaseFee &* UInt256(target - parent.gasUsed) / UInt256(target)
+        let delta =
+            parentBaseFee &* UInt256(target - parent.gasUsed) / UInt256(target)
             / UInt256(baseFeeChangeDenominator)
         return parentBaseFee > delta ? parentBaseFee &- delta : .zero
     }
@@ -82,7 +85,9 @@ public struct BlockExecutor: Sendable {
     public func validateHeader(_ h: BlockHeader, parent: BlockHeader) throws(BlockValidationError) {
         guard fork >= .paris else { throw .unsupportedFork(fork.description) }
         if h.number != parent.number &+ 1 { throw .numberMismatch(expected: parent.number &+ 1, got: h.number) }
-        if h.timestamp <= parent.timestamp { throw .timestampNotAfterParent(parent: parent.timestamp, got: h.timestamp) }
+        if h.timestamp <= parent.timestamp {
+            throw .timestampNotAfterParent(parent: parent.timestamp, got: h.timestamp)
+        }
         if h.extraData.count > Self.maxExtraDataSize { throw .extraDataTooLong(h.extraData.count) }
         if h.gasLimit > Self.maxGasLimit { throw .gasLimitTooBig(h.gasLimit) }
         let diff = h.gasLimit > parent.gasLimit ? h.gasLimit - parent.gasLimit : parent.gasLimit - h.gasLimit
