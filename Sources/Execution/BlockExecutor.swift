@@ -13,7 +13,7 @@ public struct BlockExecutionResult: Sendable {
     public var logsBloom: Bloom
     public var stateRoot: Bytes32
     public var receiptsRoot: Bytes32
-    /// EIP-7685 requests (`type ‖ data`, Prague on; empty before).
+    /// EIP-7685 requests (`type ‖ data`, non-empty ones in type order; Prague on, empty before).
     public var requests: [[UInt8]]
 }
 
@@ -234,16 +234,18 @@ public struct BlockExecutor: Sendable {
     }
 
     /// EIP-6110 deposits from the deposit contract's logs, then the EIP-7002 and EIP-7251 system
-    /// calls; each request list is `type ‖ concatenated data`.
+    /// calls (each must exist and succeed); each request list is `type ‖ concatenated data`, and
+    /// lists with no data are left out (EIP-7685).
     func collectRequests(logs: [Ethereum.Log], context: TxContext, host: inout StateHost) throws(BlockValidationError)
         -> [[UInt8]]
     {
-        var deposits: [UInt8] = [BlockRequests.depositRequestType]
+        var deposits: [UInt8] = []
         for l in logs where l.address == depositContract && l.topics.first == SystemCalls.depositEventTopic {
             guard let r = SystemCalls.depositRequest(fromLogData: l.data) else { throw .invalidDepositLog }
             deposits += r
         }
-        var out = [deposits]
+        var out: [[UInt8]] = []
+        if !deposits.isEmpty { out.append([BlockRequests.depositRequestType] + deposits) }
         for (address, type) in [
             (SystemCalls.withdrawalRequestAddress, BlockRequests.withdrawalRequestType),
             (SystemCalls.consolidationRequestAddress, BlockRequests.consolidationRequestType),
@@ -251,7 +253,7 @@ public struct BlockExecutor: Sendable {
             guard let r = SystemCalls.call(address, input: [], context: context, host: &host), r.status.isSuccess else {
                 throw .systemCallFailed(address)
             }
-            out.append([type] + r.output)
+            if !r.output.isEmpty { out.append([type] + r.output) }
         }
         return out
     }
