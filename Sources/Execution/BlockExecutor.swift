@@ -17,7 +17,8 @@ public struct BlockExecutionResult: Sendable {
     public var requests: [[UInt8]]
 }
 
-/// Validates and executes post-Merge blocks (Paris…Prague) against a parent header and state:
+/// Validates and executes post-Merge blocks (Paris…Prague; earlier and later forks are rejected
+/// with `unsupportedFork`) against a parent header and state:
 /// header rules (Yellow Paper §4.3.4, EIP-1559, EIP-3675, EIP-4844/7691, EIP-4895, EIP-4788,
 /// EIP-7685), body roots, the system calls (EIP-4788 beacon root, EIP-2935 history, EIP-7002 and
 /// EIP-7251 requests), transactions through `TransactionExecutor`, withdrawals, and the
@@ -83,7 +84,8 @@ public struct BlockExecutor: Sendable {
 
     /// Header rules against the parent (no state needed).
     public func validateHeader(_ h: BlockHeader, parent: BlockHeader) throws(BlockValidationError) {
-        guard fork >= .paris else { throw .unsupportedFork(fork.description) }
+        // Osaka changes the blob fee rules (EIP-7918) and adds a block size cap (EIP-7934): not yet.
+        guard fork >= .paris && fork <= .prague else { throw .unsupportedFork(fork.description) }
         if h.number != parent.number &+ 1 { throw .numberMismatch(expected: parent.number &+ 1, got: h.number) }
         if h.timestamp <= parent.timestamp {
             throw .timestampNotAfterParent(parent: parent.timestamp, got: h.timestamp)

@@ -10,7 +10,7 @@ internal import Primitives
 /// then compare the head — after the Merge, the last block imported successfully, which is what
 /// the fixtures' `lastblockhash` records — and its state with `postState` (or `postStateHash`).
 ///
-/// Only post-Merge networks are supported (`BlockExecutor`); a fixture for an earlier or a
+/// Only Paris…Prague networks are supported (`BlockExecutor`); a fixture for an earlier, later or
 /// transition network is reported as failed, not skipped.
 public struct BlockchainTestRunner {
     public typealias Summary = StateTestRunner.Summary
@@ -78,6 +78,7 @@ public struct BlockchainTestRunner {
         let network = t["network"] as? String ?? "?"
         guard let fork = EVM.Fork(name: network) else { return "network \(network) not supported" }
         guard fork >= .paris else { return "pre-Merge network \(network) not supported (no proof-of-work rules)" }
+        guard fork <= .prague else { return "network \(network) not supported yet (block rules end at Prague)" }
         guard let pre = StateTestRunner.parsePre(t["pre"]) else { return "cannot parse pre" }
         guard let genesisBytes = (t["genesisRLP"] as? String).flatMap({ Hex.decode($0) }),
             let genesis = try? Block.decode(genesisBytes)
