@@ -89,9 +89,12 @@ import Testing
         #expect(s.failed == 1 && s.failures.first?.contains("was imported") == true, "\(s.failures)")
     }
 
-    @Test func preMergeNetworkIsReportedNotSkipped() throws {
-        let s = try Self.runMutated(Self.example) { t in t["network"] = "London" }
+    /// Networks the executor does not implement are failures with a reason, never skips.
+    @Test(arguments: ["London", "Osaka", "ShanghaiToCancunAtTime15k"])
+    func unsupportedNetworkIsReportedNotSkipped(_ network: String) throws {
+        let s = try Self.runMutated(Self.example) { t in t["network"] = network }
         #expect(s.failed == 1 && s.skipped == 0, "\(s.line)")
+        #expect(s.failures.first?.contains("not supported") == true, "\(s.failures)")
     }
 
     // MARK: Header rules
