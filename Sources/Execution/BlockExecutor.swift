@@ -235,6 +235,22 @@ public struct BlockExecutor: Sendable {
             stateRoot: stateRoot, receiptsRoot: receiptsRoot, requests: requests)
     }
 
+    /// `execute` on a new large-stack thread (ADR 0004), for callers on ordinary threads or tasks;
+    /// blocks the calling thread until the block is done.
+    public func executeOnLargeStack(
+        _ block: Block, parent: BlockHeader, state: [EVMAddress: Account], blockHashes: [UInt64: Bytes32]
+    ) throws(BlockValidationError) -> BlockExecutionResult {
+        let me = self
+        let r: Result<BlockExecutionResult, BlockValidationError> = runWithLargeStack {
+            do throws(BlockValidationError) {
+                return .success(try me.execute(block, parent: parent, state: state, blockHashes: blockHashes))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try r.get()
+    }
+
     /// EIP-6110 deposits from the deposit contract's logs, then the EIP-7002 and EIP-7251 system
     /// calls (each must exist and succeed); each request list is `type ‖ concatenated data`, and
     /// lists with no data are left out (EIP-7685).

@@ -154,6 +154,43 @@ import Testing
         #expect(try Self.rejects({ _ in }, fork: .prague) == .missingHeaderField("requestsHash"))
     }
 
+    /// The fixture's first block through the public executor API on its own large-stack thread.
+    @Test func executeOnLargeStack() throws {
+        let (_, t) = try Self.fixture(Self.example)
+        let pre = try Self.accounts(t["pre"])
+        let (parent, block) = try Self.headerPair()
+        let e = BlockExecutor(fork: .cancun)
+        let r = try e.executeOnLargeStack(block, parent: parent, state: pre, blockHashes: [0: parent.computeHash()])
+        #expect(r.stateRoot == block.header.stateRoot)
+        #expect(r.gasUsed == block.header.gasUsed)
+        #expect(r.receipts.count == block.transactions.count)
+        #expect(r.requests.isEmpty)
+        var wrong = block
+        wrong.header.gasUsed += 1
+        #expect(throws: BlockValidationError.gasUsedMismatch(expected: wrong.header.gasUsed, got: block.header.gasUsed))
+        {
+            try e.executeOnLargeStack(wrong, parent: parent, state: pre, blockHashes: [:])
+        }
+    }
+
+    /// A fixture's `pre`/`postState` as accounts.
+    static func accounts(_ v: Any?) throws -> [EVMAddress: Account] {
+        guard let obj = v as? [String: [String: Any]] else { throw TestDataError.notFound("pre") }
+        var out: [EVMAddress: Account] = [:]
+        for (a, o) in obj {
+            guard let address = EVMAddress(hex: a), let nonce = (o["nonce"] as? String).flatMap({ UInt256(hex: $0) }),
+                let balance = (o["balance"] as? String).flatMap({ UInt256(hex: $0) }),
+                let code = (o["code"] as? String).flatMap({ Hex.decode($0) })
+            else { throw TestDataError.notFound("account \(a)") }
+            var storage: [UInt256: UInt256] = [:]
+            for (k, v) in (o["storage"] as? [String: String]) ?? [:] {
+                if let key = UInt256(hex: k), let value = UInt256(hex: v), !value.isZero { storage[key] = value }
+            }
+            out[address] = Account(nonce: nonce.l0, balance: balance, code: code, storage: storage)
+        }
+        return out
+    }
+
     /// go-ethereum `TestCalcBaseFee` (consensus/misc/eip1559).
     @Test func baseFeeVectors() {
         func parent(used: UInt64) -> BlockHeader {
