@@ -195,6 +195,9 @@ public struct BlockExecutor: Sendable {
             } catch {
                 throw .transaction(index: i, error)
             }
+            if let k = host.hitUnimplementedPrecompile {
+                throw .unimplementedPrecompile(index: i, "\(k)")
+            }
             gasUsed += outcome.gasUsed
             blobGasUsed += blobGas
             let logs = host.logs.map { Ethereum.Log(address: $0.address, topics: $0.topics, data: $0.data) }

@@ -46,6 +46,9 @@ public enum BlockValidationError: Error, Equatable, Sendable, CustomStringConver
     case systemCallFailed(Bytes20)
     case requestsHashMismatch(expected: Bytes32, got: Bytes32)
     case unsupportedFork(String)
+    /// Transaction `index` reached a precompile that is still a placeholder here (its result would
+    /// be wrong, so the block cannot be judged).
+    case unimplementedPrecompile(index: Int, String)
 
     public var description: String {
         switch self {
@@ -81,6 +84,8 @@ public enum BlockValidationError: Error, Equatable, Sendable, CustomStringConver
         case .systemCallFailed(let a): return "system call to \(a.hex) failed"
         case .requestsHashMismatch(let e, let g): return "requests hash \(g.hex), header says \(e.hex)"
         case .unsupportedFork(let f): return "fork \(f) not supported by the block executor"
+        case .unimplementedPrecompile(let i, let k):
+            return "transaction \(i) reached precompile \(k), not implemented yet"
         }
     }
 }
