@@ -205,8 +205,12 @@ import Testing
         expectInvalid(0x0d, Self.g2 + off2, "G2ADD")
         expectInvalid(0x0e, off2 + Self.scalar(1), "G2MSM")
         expectInvalid(0x0f, Self.g1 + off2, "PAIRING G2")
-        // (0, y) with y ≠ 0 is not infinity.
-        expectInvalid(0x0b, Self.fp(0) + Self.fp(2) + Self.g1, "G1ADD (0, 2)")
+        // (0, y) with y ≠ 0 is not infinity: (0, 3) is off the curve; (0, 2) is on it (order 3),
+        // so ADD accepts it and MSM rejects it.
+        expectInvalid(0x0b, Self.fp(0) + Self.fp(3) + Self.g1, "G1ADD (0, 3)")
+        let order3 = Self.fp(0) + Self.fp(2)
+        #expect(Self.run(0x0b, order3 + order3).isSuccess)
+        expectInvalid(0x0c, order3 + Self.scalar(1), "G1MSM (0, 2)")
     }
 
     @Test func subgroupRequiredForMSMAndPairingOnly() {
