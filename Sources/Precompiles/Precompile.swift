@@ -41,16 +41,6 @@ public struct Precompile: Sendable, Hashable, CustomStringConvertible {
 
         /// The 20-byte address: the small integer, big-endian, left-padded with zeros.
         public var address: Bytes20 { Precompile.address(rawValue) }
-
-        /// True while the implementation lives in `PendingPrecompiles` (curves work in progress).
-        public var isPending: Bool {
-            switch self {
-            case .ecrecover, .sha256, .ripemd160, .identity, .modexp, .blake2f, .bn254Add, .bn254Mul, .bn254Pairing,
-                .p256Verify:
-                return false
-            default: return true
-            }
-        }
     }
 
     public let kind: Kind
@@ -77,14 +67,14 @@ public struct Precompile: Sendable, Hashable, CustomStringConvertible {
         case .bn254Add: return BN254Precompiles.add(input: input, gasLimit: gasLimit, fork: fork)
         case .bn254Mul: return BN254Precompiles.mul(input: input, gasLimit: gasLimit, fork: fork)
         case .bn254Pairing: return BN254Precompiles.pairing(input: input, gasLimit: gasLimit, fork: fork)
-        case .kzgPointEvaluation: return PendingPrecompiles.kzgPointEvaluation(input: input, gasLimit: gasLimit)
-        case .bls12G1Add: return PendingPrecompiles.bls12G1Add(input: input, gasLimit: gasLimit)
-        case .bls12G1MSM: return PendingPrecompiles.bls12G1MSM(input: input, gasLimit: gasLimit)
-        case .bls12G2Add: return PendingPrecompiles.bls12G2Add(input: input, gasLimit: gasLimit)
-        case .bls12G2MSM: return PendingPrecompiles.bls12G2MSM(input: input, gasLimit: gasLimit)
-        case .bls12PairingCheck: return PendingPrecompiles.bls12PairingCheck(input: input, gasLimit: gasLimit)
-        case .bls12MapFpToG1: return PendingPrecompiles.bls12MapFpToG1(input: input, gasLimit: gasLimit)
-        case .bls12MapFp2ToG2: return PendingPrecompiles.bls12MapFp2ToG2(input: input, gasLimit: gasLimit)
+        case .kzgPointEvaluation: return KZGPointEvaluation.run(input: input, gasLimit: gasLimit)
+        case .bls12G1Add: return BLS12381Precompiles.g1Add(input: input, gasLimit: gasLimit)
+        case .bls12G1MSM: return BLS12381Precompiles.g1MSM(input: input, gasLimit: gasLimit)
+        case .bls12G2Add: return BLS12381Precompiles.g2Add(input: input, gasLimit: gasLimit)
+        case .bls12G2MSM: return BLS12381Precompiles.g2MSM(input: input, gasLimit: gasLimit)
+        case .bls12PairingCheck: return BLS12381Precompiles.pairingCheck(input: input, gasLimit: gasLimit)
+        case .bls12MapFpToG1: return BLS12381Precompiles.mapFpToG1(input: input, gasLimit: gasLimit)
+        case .bls12MapFp2ToG2: return BLS12381Precompiles.mapFp2ToG2(input: input, gasLimit: gasLimit)
         case .p256Verify: return P256Verify.run(input: input, gasLimit: gasLimit)
         }
     }

@@ -5,7 +5,8 @@ public enum PrecompileError: Error, Sendable, Hashable {
     case outOfGas
     /// The input breaks the precompile's rules (length, flag byte, point not on curve, …).
     case invalidInput
-    /// The precompile exists at this fork but is not implemented yet (see `PendingPrecompiles`).
+    /// The precompile exists at this fork but is not implemented (no precompile reports this today;
+    /// the state-test runner skips cases that hit it).
     case notImplemented
 }
 
