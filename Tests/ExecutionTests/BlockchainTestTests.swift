@@ -175,36 +175,6 @@ import Testing
         }
     }
 
-    /// A transaction reaching a placeholder precompile fails the block with a named reason, not a
-    /// wrong root. Runs while KZG point evaluation (0x0a) is still a placeholder.
-    @Test func placeholderPrecompileIsNamed() throws {
-        guard
-            case .failure(_, .notImplemented) = PendingPrecompiles.kzgPointEvaluation(
-                input: [UInt8](repeating: 0, count: 192), gasLimit: 100_000)
-        else { return }  // implemented: nothing left to name
-        let (_, t) = try Self.fixture(Self.example)
-        let pre = try Self.accounts(t["pre"])
-        let (parent, original) = try Self.headerPair()
-        // The fixture's funded sender (ethereum/tests' well-known test key).
-        let key = try #require([UInt8](hex: "45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8"))
-        let sender = try #require(EVMAddress(hex: "a94f5374fce5edbc8e2a8697c15331677e6ebf0b"))
-        let unsigned = Transaction.dynamicFee(
-            DynamicFeeTransaction(
-                chainID: .one, nonce: pre[sender]?.nonce ?? 0, maxPriorityFeePerGas: .zero,
-                maxFeePerGas: original.header.baseFeePerGas ?? .zero, gasLimit: 200_000,
-                to: EVMAddress(hex: "000000000000000000000000000000000000000a"), value: .zero,
-                data: [UInt8](repeating: 0, count: 192), accessList: [],
-                signature: TransactionSignature(v: .zero, r: .zero, s: .zero)))
-        let tx = try #require(unsigned.signed(privateKey: key))
-        var block = original
-        block.transactions = [tx]
-        block.header.transactionsRoot = BlockRoots.computeTransactionsRoot([tx])
-        #expect(throws: BlockValidationError.unimplementedPrecompile(index: 0, "kzgPointEvaluation")) {
-            try BlockExecutor(fork: .cancun).executeOnLargeStack(
-                block, parent: parent, state: pre, blockHashes: [:])
-        }
-    }
-
     /// A fixture's `pre`/`postState` as accounts.
     static func accounts(_ v: Any?) throws -> [EVMAddress: Account] {
         guard let obj = v as? [String: [String: Any]] else { throw TestDataError.notFound("pre") }
