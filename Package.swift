@@ -200,7 +200,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BitcoinP2PTests",
-            dependencies: ["BitcoinP2P", "Bitcoin", "Primitives", "Hashing", "TestSupport"],
+            dependencies: [
+                "BitcoinP2P", "Bitcoin", "Primitives", "Hashing", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
