@@ -27,8 +27,7 @@ import Testing
     }
 
     @Test(arguments: Attack.allCases) func hostilePeerIsBanned(_ attack: Attack) async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
+        let group = MultiThreadedEventLoopGroup.singleton
         let chain = NetTestChain()
         let honest = await chain.mine(3)
         let b = makeNode(chain, testConfiguration(), group: group)
@@ -104,8 +103,7 @@ import Testing
 
     /// Rejected-by-policy transactions and a few unconnecting headers are not punished.
     @Test func harmlessOdditiesAreNotBanned() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
+        let group = MultiThreadedEventLoopGroup.singleton
         let b = makeNode(NetTestChain(), testConfiguration(), group: group)
         let port = try #require(try await b.start())
         try await ScriptedPeer.connect(port: port, group: group).run { s in

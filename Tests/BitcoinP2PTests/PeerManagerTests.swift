@@ -10,8 +10,7 @@ import Testing
     /// B syncs 2,100 mined blocks from A (two full `headers` batches and a short one, parallel block
     /// download); a third node C then announces new blocks and a transaction to B, which relays them to A.
     @Test func twoNodesSyncThenThirdAnnounces() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        defer { try? group.syncShutdownGracefully() }
+        let group = MultiThreadedEventLoopGroup.singleton
         let chainA = NetTestChain()
         await chainA.mine(2100)
         let a = makeNode(chainA, testConfiguration(), group: group)
@@ -60,8 +59,7 @@ import Testing
     /// A peer that takes block requests and never answers is dropped after the stall timeout and its
     /// blocks are fetched from another peer.
     @Test func stallingPeerIsReplaced() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        defer { try? group.syncShutdownGracefully() }
+        let group = MultiThreadedEventLoopGroup.singleton
         let chainA = NetTestChain()
         let headers = await chainA.mine(200)
         let a = makeNode(chainA, testConfiguration(), group: group)
@@ -90,8 +88,7 @@ import Testing
     }
 
     @Test func handshakeTimeoutDisconnects() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
+        let group = MultiThreadedEventLoopGroup.singleton
         var config = testConfiguration()
         config.handshakeTimeout = .milliseconds(300)
         let b = makeNode(NetTestChain(), config, group: group)
@@ -107,8 +104,7 @@ import Testing
     }
 
     @Test func handshakeAndKeepalive() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
+        let group = MultiThreadedEventLoopGroup.singleton
         var config = testConfiguration()
         config.pingInterval = .milliseconds(100)
         config.pingTimeout = .milliseconds(500)
@@ -137,8 +133,7 @@ import Testing
     }
 
     @Test func servesHeadersBlocksAndNotFound() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
+        let group = MultiThreadedEventLoopGroup.singleton
         let chain = NetTestChain()
         let mined = await chain.mine(30)
         let b = makeNode(chain, testConfiguration(), group: group)

@@ -1,5 +1,3 @@
-public import Primitives
-
 /// A message received from a peer, after framing, checksum and payload decoding.
 ///
 /// For `block` and `tx` the checksum-verified payload bytes are kept as well, so that the chain can

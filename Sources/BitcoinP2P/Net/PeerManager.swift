@@ -849,16 +849,20 @@ extension AddrV2Entry {
 extension NetworkAddress {
     /// The `version` address field for a socket address (unspecified when unknown).
     init(socketAddress: SocketAddress?) {
+        guard let socketAddress else {
+            self = .unspecified
+            return
+        }
+        let port = UInt16(clamping: socketAddress.port ?? 0)
+        // sockaddr_in: family (2), port (2), address (4); sockaddr_in6: family, port, flow info (4), address (16).
+        let raw: [UInt8] = socketAddress.withSockAddr { ptr, size in
+            Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(ptr), count: size))
+        }
         switch socketAddress {
-        case .v4(let a)?:
-            let ip = UInt32(bigEndian: a.address.sin_addr.s_addr)
-            self.init(
-                services: [], ipv4: UInt8(ip >> 24), UInt8(truncatingIfNeeded: ip >> 16),
-                UInt8(truncatingIfNeeded: ip >> 8), UInt8(truncatingIfNeeded: ip),
-                port: UInt16(clamping: socketAddress?.port ?? 0))
-        case .v6(let a)?:
-            let bytes = withUnsafeBytes(of: a.address.sin6_addr) { Array($0) }
-            self.init(services: [], ip: bytes, port: UInt16(clamping: socketAddress?.port ?? 0))
+        case .v4 where raw.count >= 8:
+            self.init(services: [], ipv4: raw[4], raw[5], raw[6], raw[7], port: port)
+        case .v6 where raw.count >= 24:
+            self.init(services: [], ip: Array(raw[8..<24]), port: port)
         default:
             self = .unspecified
         }
