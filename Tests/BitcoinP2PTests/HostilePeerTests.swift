@@ -60,10 +60,11 @@ import Testing
                 try await s.send(.headers([honest[0], honest[2]]))
             case .invalidBlock:
                 // A fresh valid header, then its block with a transaction the merkle root does not commit to.
+                // (The node's own three blocks are the first three of any chain mined here, so go higher.)
                 let other = NetTestChain()
-                let h = await other.mine(1)[0]
-                var block = try Block(bytes: #require(await other.rawBlock(h.computeHash())))
-                try await s.send(.headers([h]))
+                let hs = await other.mine(5)
+                var block = try Block(bytes: #require(await other.rawBlock(hs[3].computeHash())))
+                try await s.send(.headers(hs))
                 block.transactions.append(block.transactions[0])
                 try await s.send(.block(block))
             case .unconnectingHeaderSpam:
@@ -96,7 +97,12 @@ import Testing
             #expect(try await s.handshake())
             try await s.send(.getheaders(LocatorRequest(locator: [ChainParams.regtest.genesisHash])))
             let got = await s.waitFor { if case .headers(let hs) = $0, !hs.isEmpty { true } else { false } }
-            #expect(got == .headers(honest))
+            // (After the invalid-block attack the node also holds that peer's valid headers 4 and 5.)
+            guard case .headers(let hs)? = got else {
+                Issue.record("no headers after the attack")
+                return
+            }
+            #expect(Array(hs.prefix(3)) == honest)
         }
         await b.shutdown()
     }

@@ -1,5 +1,9 @@
 import Bitcoin
 import BitcoinP2P
+import Logging
+#if canImport(Glibc)
+    import Glibc
+#endif
 import NIOCore
 import NIOPosix
 import Primitives
@@ -22,7 +26,9 @@ func testConfiguration(listen: Bool = true, connect: [Int] = []) -> P2PConfigura
 typealias TestNode = PeerManager<NetTestChain, NetTestChain>
 
 func makeNode(_ chain: NetTestChain, _ config: P2PConfiguration, group: any EventLoopGroup) -> TestNode {
-    TestNode(configuration: config, chain: chain, mempool: chain, group: group)
+    var logger = Logger(label: "hemi.p2p.test")
+    logger.logLevel = getenv("HEMI_P2P_LOG") == nil ? .critical : .debug
+    return TestNode(configuration: config, chain: chain, mempool: chain, group: group, logger: logger)
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
