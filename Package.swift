@@ -138,7 +138,9 @@ let package = Package(
             name: "hemi",
             dependencies: [
                 "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
-                "BitcoinView", "BitcoinNode", "Node",
+                "BitcoinView", "BitcoinNode", "Node", "BitcoinP2P", "KVStore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
