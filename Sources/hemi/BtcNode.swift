@@ -90,7 +90,7 @@ struct BtcNode: AsyncParsableCommand {
             logger: logger)
         let port = try await manager.start()
         let start = await adapter.status()
-        print(
+        emitLine(
             "hemi btc node: \(network) datadir \(datadir), tip \(start.tipHeight) \(start.tipHash.displayHex)"
                 + (port.map { ", listening on port \($0)" } ?? ""))
 
@@ -102,7 +102,7 @@ struct BtcNode: AsyncParsableCommand {
                 await manager.announceBlock(header)
             }
             let s = await adapter.status()
-            print("mined \(mine) blocks in \(formatSeconds(ContinuousClock.now - t0)) s, tip \(s.tipHeight) \(s.tipHash.displayHex)")
+            emitLine("mined \(mine) blocks in \(formatSeconds(ContinuousClock.now - t0)) s, tip \(s.tipHeight) \(s.tipHash.displayHex)")
         }
 
         var progress = SyncProgress(height: start.tipHeight, at: .now)
@@ -111,10 +111,10 @@ struct BtcNode: AsyncParsableCommand {
             let s = await adapter.status()
             let stats = await manager.statistics()
             let line = progress.update(status: s, peers: stats.peers, inFlight: stats.blocksInFlight)
-            print(line)
+            emitLine(line)
             writeStatus(s, stats: stats, progress: progress, port: port)
             if let failure = await adapter.environmentFailure {
-                print("stopping: \(failure)")
+                emitLine("stopping: \(failure)")
                 await manager.shutdown()
                 throw ExitCode(2)
             }
@@ -233,5 +233,18 @@ extension StringProtocol {
         while let c = s.first, set.contains(c) { s = s.dropFirst() }
         while let c = s.last, set.contains(c) { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// Writes one line to standard output unbuffered (progress lines must appear at once when piped).
+func emitLine(_ s: String) {
+    var line = s + "\n"
+    line.withUTF8 { buf in
+        var off = 0
+        while off < buf.count {
+            let n = write(1, buf.baseAddress.map { $0 + off }, buf.count - off)
+            if n <= 0 { return }
+            off += n
+        }
     }
 }
