@@ -14,14 +14,22 @@ does not know); every other message is built and parsed with bitcoinlib's classe
 
 Usage: python3 tests/diff/p2p_peer.py --port 18444 [--host 127.0.0.1] [--network regtest]
           [--min-height N] [--max-blocks N]
+       python3 tests/diff/p2p_peer.py --spawn .build/release/hemi [--mine 300]
+          (starts `hemi btc node --network regtest --mine N` on a free loopback port in a temporary
+          datadir, waits until it has mined, runs the checks, and stops it)
 Exit status 0 when every check passed; prints one line per check.
 """
 import argparse
 import hashlib
 import io
+import json
+import os
+import shutil
 import socket
 import struct
+import subprocess
 import sys
+import tempfile
 import time
 
 import bitcoin
@@ -111,12 +119,62 @@ def parse_headers(payload):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--port", type=int)
+    ap.add_argument("--spawn", metavar="HEMI", help="start `HEMI btc node` (regtest) and test it")
+    ap.add_argument("--mine", type=int, default=300, help="blocks the spawned node mines")
     ap.add_argument("--network", default="regtest", choices=sorted(PARAMS))
     ap.add_argument("--min-height", type=int, default=1, help="fail if the node has fewer headers")
     ap.add_argument("--max-blocks", type=int, default=200, help="blocks to fetch and check")
     ap.add_argument("--timeout", type=float, default=20)
     a = ap.parse_args()
+    if a.spawn:
+        return spawn_and_check(a)
+    if a.port is None:
+        ap.error("--port or --spawn is required")
+    return check_node(a)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def spawn_and_check(a):
+    d = tempfile.mkdtemp(prefix="p2p_peer.")
+    a.port = free_port()
+    a.network = "regtest"
+    a.min_height = a.mine
+    a.max_blocks = min(a.max_blocks, a.mine)
+    log = open(os.path.join(d, "node.log"), "w")
+    node = subprocess.Popen([a.spawn, "btc", "node", "--network", "regtest", "--datadir", os.path.join(d, "n"),
+                             "--listen", "127.0.0.1:%d" % a.port, "--mine", str(a.mine), "--no-sync",
+                             "--status-interval", "0.5"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                with open(os.path.join(d, "n", "status.json")) as f:
+                    if json.load(f).get("height", 0) >= a.mine:
+                        break
+            except (OSError, ValueError):
+                pass
+            if node.poll() is not None:
+                print("FAIL node exited with %s" % node.returncode)
+                return 1
+            time.sleep(0.2)
+        else:
+            print("FAIL node did not mine %d blocks in time" % a.mine)
+            return 1
+        return check_node(a)
+    finally:
+        node.terminate()
+        node.wait(10)
+        log.close()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def check_node(a):
     bitcoin.SelectParams(PARAMS[a.network])
     genesis = bitcoin.params.GENESIS_BLOCK.GetHash()
     failures = 0
