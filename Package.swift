@@ -214,6 +214,8 @@ let package = Package(
             dependencies: [
                 "BitcoinNode", "BitcoinView", "BitcoinP2P", "BitcoinConsensus", "BitcoinScript", "Bitcoin", "KVStore",
                 "Secp256k1", "Primitives", "Hashing", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 public import Bitcoin
+internal import BitcoinView
 internal import BitcoinConsensus
 public import BitcoinP2P
 public import KVStore
@@ -56,9 +57,23 @@ public actor P2PAdapter<Store: KVStore>: P2PChainDelegate, P2PMempoolDelegate {
     /// Regtest: mines one block on the tip paying `payTo`, including the relay pool's transactions that
     /// the chain accepts (none if the block with them fails to build). Returns the new block's header.
     public func mine(payTo: [UInt8]) async throws(NodeError) -> BlockHeader {
+        let candidates = poolOrder.compactMap { pool[$0] }
+        if !candidates.isEmpty, let block = try? chain.makeBlock(payTo: payTo, transactions: candidates) {
+            // Check the template before submitting, so that a bad pool transaction cannot mark a block invalid.
+            let parsed = try ParsedBlock(raw: block.serialized())
+            if (try? await chain.acceptBlock(parsed)) != nil, chain.tip.hash == parsed.hash {
+                for id in parsed.txids.dropFirst() { removeFromPool(id) }
+                return block.header
+            }
+        }
         let block = try await chain.mine(payTo: payTo)
-        for tx in block.transactions.dropFirst() { removeFromPool(tx.computeTxID()) }
         return block.header
+    }
+
+    /// Balance of `script` in the UTXO index at the tip (nil on a storage failure).
+    public func balance(script: [UInt8]) -> UInt64? {
+        guard let view = try? chain.view() else { return nil }
+        return try? view.balance(scriptHash: ScriptHash(script: script))
     }
 
     // MARK: P2PChainDelegate
