@@ -205,6 +205,7 @@ let package = Package(
             dependencies: [
                 "BitcoinP2P", "Bitcoin", "Primitives", "Hashing", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
