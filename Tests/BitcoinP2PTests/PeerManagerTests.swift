@@ -155,4 +155,38 @@ import Testing
         }
         await b.shutdown()
     }
+
+    /// addr/addrv2 are remembered (deduplicated, unknown networks and port 0 skipped) and `getaddr`
+    /// from an inbound peer is answered once, as `addr` to a peer that did not send `sendaddrv2`.
+    @Test func addressesAreKeptAndGetAddrAnsweredOnce() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let b = makeNode(NetTestChain(), testConfiguration(), group: group)
+        let port = try #require(try await b.start())
+        let v4 = TimestampedAddress(time: 1_700_000_000, address: NetworkAddress(services: [.network], ipv4: 10, 1, 2, 3, port: 8333))
+        let entries: [AddrV2Entry] = [
+            AddrV2Entry(time: 5, services: [.network, .witness], address: .ipv4([192, 168, 0, 1]), port: 18444),
+            AddrV2Entry(time: 6, services: [.network], address: .torV3([UInt8](repeating: 7, count: 32)), port: 9050),
+            AddrV2Entry(time: 7, services: [], address: .unknown(networkID: 99, bytes: [1]), port: 1),
+            AddrV2Entry(time: 8, services: [], address: .ipv4([1, 1, 1, 1]), port: 0),
+        ]
+        let answer = try await ScriptedPeer.connect(port: port, group: group).run { s in
+            #expect(try await s.handshake())
+            try await s.send(.addr([v4, v4]))
+            try await s.send(.addrv2(entries))
+            try await s.send(.getaddr)
+            let first = await s.waitFor { if case .addr = $0 { true } else { false } }
+            try await s.send(.getaddr)
+            try await s.send(.ping(nonce: 3))
+            _ = await s.waitFor { $0 == .pong(nonce: 3) }
+            // The second getaddr went unanswered (the pong came back after it, in order).
+            #expect(s.received.filter { if case .addr = $0 { true } else { false } }.count == 1)
+            return first
+        }
+        // Tor v3 cannot be carried by addr; unknown networks and port 0 are not kept.
+        let legacy192 = TimestampedAddress(
+            time: 5, address: NetworkAddress(services: [.network, .witness], ipv4: 192, 168, 0, 1, port: 18444))
+        #expect(answer == .addr([v4, legacy192]))
+        #expect(await b.knownAddresses().count == 3)
+        await b.shutdown()
+    }
 }
