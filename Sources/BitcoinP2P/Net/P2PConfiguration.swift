@@ -63,6 +63,8 @@ public struct P2PConfiguration: Sendable {
     public var blockStallTimeout: Duration = .seconds(13)
     /// Transaction requests outstanding per peer; further `inv` entries are ignored.
     public var maxTransactionRequestsPerPeer = 100
+    /// An unanswered transaction request is forgotten after this (Core: 60 s, `GETDATA_TX_INTERVAL`).
+    public var transactionRequestTimeout: Duration = .seconds(60)
     /// Score at which a peer is banned.
     public var banThreshold = 100
     /// How long a ban lasts (Core: 24 h).

@@ -518,7 +518,7 @@ public actor PeerManager<Chain: P2PChainDelegate, Mempool: P2PMempoolDelegate> {
                 guard let p = peers[id], p.txRequests.count + wanted.count < configuration.maxTransactionRequestsPerPeer
                 else { continue }
                 let byWitnessID = item.type == .wtx
-                if p.txRequests.contains(item.hash) { continue }
+                if p.txRequests[item.hash] != nil { continue }
                 if await mempool.knowsTransaction(item.hash, isWitnessID: byWitnessID) { continue }
                 wanted.append(InventoryVector(type: byWitnessID ? .wtx : .witnessTx, hash: item.hash))
             default:
@@ -527,7 +527,8 @@ public actor PeerManager<Chain: P2PChainDelegate, Mempool: P2PMempoolDelegate> {
         }
         if unknownBlock { await requestHeaders(from: id) }
         if !wanted.isEmpty {
-            for w in wanted { peers[id]?.txRequests.insert(w.hash) }
+            let now = ContinuousClock.now
+            for w in wanted { peers[id]?.txRequests[w.hash] = now }
             send(id, .getdata(wanted))
         }
     }
@@ -543,7 +544,7 @@ public actor PeerManager<Chain: P2PChainDelegate, Mempool: P2PMempoolDelegate> {
                     peers[id]?.lacking.insert(item.hash)
                     released = true
                 }
-            case .tx, .wtx: peers[id]?.txRequests.remove(item.hash)
+            case .tx, .wtx: peers[id]?.txRequests[item.hash] = nil
             default: break
             }
         }
@@ -556,6 +557,7 @@ public actor PeerManager<Chain: P2PChainDelegate, Mempool: P2PMempoolDelegate> {
         let hash = block.header.computeHash()
         if let f = inFlight.removeValue(forKey: hash) { peers[f.peer]?.blocksInFlight.remove(hash) }
         peers[id]?.blocksInFlight.remove(hash)
+        peers[id]?.lastBlockAt = .now
         let outcome = await chain.acceptBlock(block, raw: raw, from: id)
         switch outcome {
         case .accepted(let newTip):
@@ -645,8 +647,8 @@ public actor PeerManager<Chain: P2PChainDelegate, Mempool: P2PMempoolDelegate> {
     func onTransaction(_ tx: Transaction, raw: [UInt8], from id: PeerID) async {
         let txid = tx.computeTxID()
         let wtxid = tx.hasWitness ? tx.computeWTxID() : txid
-        peers[id]?.txRequests.remove(txid)
-        peers[id]?.txRequests.remove(wtxid)
+        peers[id]?.txRequests[txid] = nil
+        peers[id]?.txRequests[wtxid] = nil
         let outcome = await mempool.acceptTransaction(tx, raw: raw, from: id)
         switch outcome {
         case .accepted:
@@ -673,8 +675,14 @@ public actor PeerManager<Chain: P2PChainDelegate, Mempool: P2PMempoolDelegate> {
     func tick() async {
         let now = ContinuousClock.now
         bans.expire(now: now)
+        // A peer stalls when it has had blocks requested and delivered none for the whole timeout
+        // (measured from its last delivery, so a peer slowly working through 16 large blocks is not
+        // dropped).
         var stalled: Set<PeerID> = []
-        for (_, f) in inFlight where now - f.requestedAt > configuration.blockStallTimeout { stalled.insert(f.peer) }
+        for (_, f) in inFlight {
+            let since = max(f.requestedAt, peers[f.peer]?.lastBlockAt ?? f.requestedAt)
+            if now - since > configuration.blockStallTimeout { stalled.insert(f.peer) }
+        }
         for id in stalled {
             counters.stalls += 1
             disconnect(id, .stalled)
@@ -683,6 +691,9 @@ public actor PeerManager<Chain: P2PChainDelegate, Mempool: P2PMempoolDelegate> {
             if !p.ready {
                 if now - p.connectedAt > configuration.handshakeTimeout { disconnect(p.id, .handshakeTimeout) }
                 continue
+            }
+            if p.txRequests.contains(where: { now - $0.value > configuration.transactionRequestTimeout }) {
+                peers[p.id]?.txRequests = p.txRequests.filter { now - $0.value <= configuration.transactionRequestTimeout }
             }
             if let sent = p.pingSentAt, p.pingNonce != nil {
                 if now - sent > configuration.pingTimeout { disconnect(p.id, .pingTimeout) }
@@ -725,9 +736,12 @@ struct PeerState {
     var headersSynced = false
     var bestKnownHash: BlockHash?
     var blocksInFlight: Set<BlockHash> = []
+    /// When this peer last delivered a block.
+    var lastBlockAt: ContinuousClock.Instant?
     /// Blocks this peer answered with `notfound`.
     var lacking: Set<BlockHash> = []
-    var txRequests: Set<Bytes32> = []
+    /// Transactions requested from this peer, with when; forgotten after `transactionRequestTimeout`.
+    var txRequests: [Bytes32: ContinuousClock.Instant] = [:]
     var answeredGetAddr = false
 
     init(id: PeerID, channel: any Channel, endpoint: PeerEndpoint, inbound: Bool, connectedAt: ContinuousClock.Instant) {
