@@ -105,14 +105,23 @@ import Testing
             } catch {
                 switch error {
                 case .invalidBlock, .knownInvalid: sawFailure = true
+                case .orphanHeader: break  // a child of a block rejected for its invalid parent
                 default: throw error
                 }
             }
         }
         #expect(sawFailure)
+        // It failed for the corrupted signature (scripts are verified), not for anything else.
+        #expect(a.lastFailure?.hash == branchB[2].computeHash())
+        #expect(a.lastFailure?.error.reason.hasPrefix("mandatory-script-verify-flag-failed") == true)
         let bad = branchB[2].computeHash()
         #expect(a.entry(bad)?.status.contains(.failed) == true)
-        for d in branchB[3...] { #expect(a.entry(d.computeHash())?.status.contains(.failedParent) == true) }
+        // B4…B6 arrived before B3 was tried (the branch overtook A at B6): marked failed-parent.
+        for d in branchB[3...5] { #expect(a.entry(d.computeHash())?.status.contains(.failedParent) == true) }
+        // B7, B8 arrived after: rejected, never entered the index.
+        for d in branchB[6...] { #expect(a.entry(d.computeHash()) == nil) }
+        // The first two branch blocks were valid and stay so.
+        for d in branchB[0...1] { #expect(a.entry(d.computeHash())?.status.contains(.fullyValidated) == true) }
         // Back on the valid chain, with indexes equal to a fresh node's on it.
         #expect(a.tip.hash == validTip)
         #expect(a.bestHeader.hash == validTip)
