@@ -623,7 +623,7 @@ public final class BitcoinChain<Store: KVStore> {
     // MARK: - Views
 
     /// A read-only snapshot pinned at the current tip. Safe to hand to another thread (one at a time).
-    public func view() throws(NodeError) -> ChainView<Store> {
+    public func view() throws(NodeError) -> sending ChainView<Store> {
         do {
             let snap = try store.beginRead()
             return try ChainView(snapshot: snap, tables: t)
