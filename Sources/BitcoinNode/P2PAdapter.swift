@@ -1,145 +1,130 @@
 public import Bitcoin
-internal import BitcoinView
 internal import BitcoinConsensus
 public import BitcoinP2P
-public import KVStore
-public import Logging
+internal import BitcoinView
+internal import KVStore
 public import Primitives
+internal import Synchronization
 
-/// The P2P layer's view of a `BitcoinChain`: implements `P2PChainDelegate` (and a small transaction
-/// relay pool as `P2PMempoolDelegate`) over one chain that this actor owns — the chain is not
-/// thread-safe, so every call goes through here.
-///
-/// Mapping of chain outcomes to what the peer manager punishes (ADR 0009):
+/// `ChainService` is the P2P layer's chain (ADR 0009): the delegate methods are the service's own
+/// (`bestHeight`, `blockLocator`, `knowsHeader`, `blocksToDownload`, `headers`, `rawBlock`) plus the
+/// two below, which map chain outcomes to what the peer manager punishes:
 /// - headers: `orphanHeader` → `.unconnected`; `invalidHeader`, `knownInvalid`, `checkpointMismatch`
 ///   → `.invalid` (ban).
 /// - blocks: `unknownBlock`/`orphanHeader` → `.unknownHeader`; `badBlockData`, `invalidBlock`,
-///   `undecodableBlock`, `knownInvalid`, `invalidHeader` → `.invalid` (ban).
-/// - storage failures are environment failures: recorded in `environmentFailure`, logged, and
-///   reported to the peer as harmless (`.duplicate` / `.accepted`) so no peer is punished for them;
-///   the owner should stop the node when `environmentFailure` is set.
-///
-/// The relay pool is a placeholder until the mempool exists: it keeps up to `relayPoolLimit`
-/// transactions that pass Core's context-free `CheckTransaction` (inputs are not looked up), evicting
-/// the oldest, and drops those a connected block confirms.
-public actor P2PAdapter<Store: KVStore>: P2PChainDelegate, P2PMempoolDelegate {
-    let chain: BitcoinChain<Store>
-    let logger: Logger
-    /// The first storage failure seen, if any.
-    public private(set) var environmentFailure: NodeError?
-    public let relayPoolLimit: Int
-    var pool: [TxID: Transaction] = [:]
-    var poolByWitnessID: [WTxID: TxID] = [:]
-    var poolOrder: [TxID] = []
-
-    /// Opens the chain on `store` and connects blocks stored before a crash (`activateBestChain`).
-    public init(store: Store, config: ChainConfig, relayPoolLimit: Int = 10_000, logger: Logger = Logger(label: "hemi.btc"))
-        async throws(NodeError)
-    {
-        let c = try BitcoinChain(store: store, config: config)
-        try await c.activateBestChain()
-        chain = c
-        self.logger = logger
-        self.relayPoolLimit = relayPoolLimit
-    }
-
-    // MARK: Status and mining
-
-    /// Tip and best-header summary.
-    public func status() -> ChainStatus {
-        let tip = chain.tip
-        let best = chain.bestHeader
-        return ChainStatus(
-            tipHash: tip.hash, tipHeight: Int(tip.height), tipTime: tip.header.time, bestHeaderHash: best.hash,
-            bestHeaderHeight: Int(best.height), headerCount: chain.headerCount, relayPoolSize: pool.count)
-    }
-
-    /// Regtest: mines one block on the tip paying `payTo`, including the relay pool's transactions that
-    /// the chain accepts (none if the block with them fails to build). Returns the new block's header.
-    public func mine(payTo: [UInt8]) async throws(NodeError) -> BlockHeader {
-        let candidates = poolOrder.compactMap { pool[$0] }
-        if !candidates.isEmpty, let block = try? chain.makeBlock(payTo: payTo, transactions: candidates) {
-            // Check the template before submitting, so that a bad pool transaction cannot mark a block invalid.
-            let parsed = try ParsedBlock(raw: block.serialized())
-            if (try? await chain.acceptBlock(parsed)) != nil, chain.tip.hash == parsed.hash {
-                for id in parsed.txids.dropFirst() { removeFromPool(id) }
-                return block.header
-            }
-        }
-        let block = try await chain.mine(payTo: payTo)
-        return block.header
-    }
-
-    /// Balance of `script` in the UTXO index at the tip (nil on a storage failure).
-    public func balance(script: [UInt8]) -> UInt64? {
-        guard let view = try? chain.view() else { return nil }
-        return try? view.balance(scriptHash: ScriptHash(script: script))
-    }
-
-    // MARK: P2PChainDelegate
-
-    public func bestHeight() async -> Int32 { Int32(clamping: chain.tip.height) }
-
-    public func blockLocator() async -> [BlockHash] { chain.locator() }
-
-    public func knowsHeader(_ hash: BlockHash) async -> Bool { chain.entry(hash) != nil }
-
+///   `undecodableBlock`, `knownInvalid`, `invalidHeader`, `checkpointMismatch` → `.invalid` (ban).
+/// - storage failures (`storage`, `corrupt`, …) are environment failures: recorded in
+///   `P2PFailures` (see `failures`), and reported to the peer manager as harmless
+///   (`.accepted` / `.duplicate`) so that no peer is punished for them; the owner stops the node.
+extension ChainService: P2PChainDelegate {
     public func acceptHeaders(_ headers: [BlockHeader], from peer: PeerID) async -> HeadersAcceptance {
-        do throws(NodeError) {
-            _ = try chain.acceptHeaders(headers)
-            return .accepted
-        } catch {
+        switch acceptHeaders(headers) {
+        case .success: return .accepted
+        case .failure(let error):
             switch error {
             case .orphanHeader: return .unconnected
             case .invalidHeader, .knownInvalid, .checkpointMismatch: return .invalid(reason: "\(error)")
             default:
-                recordFailure(error)
+                P2PFailures.shared.record(error)
                 return .accepted
             }
         }
     }
 
-    public func blocksToDownload(max: Int) async -> [BlockHash] { chain.blocksToDownload(limit: max) }
-
     public func acceptBlock(_ block: Block, raw: [UInt8], from peer: PeerID) async -> BlockAcceptance {
-        do throws(NodeError) {
-            let parsed = try ParsedBlock(raw: raw)
-            let before = chain.tip.hash
-            switch try await chain.acceptBlock(parsed) {
+        let hash = block.header.computeHash()
+        switch await acceptBlock(raw: raw) {
+        case .success(let r):
+            switch r.accepted {
             case .duplicate: return .duplicate
-            case .stored(let tip, _):
-                for id in parsed.txids.dropFirst() { removeFromPool(id) }
-                return .accepted(newTip: tip != before && tip == parsed.hash)
+            case .stored(let tip, _): return .accepted(newTip: r.newTip && tip == hash)
             }
-        } catch {
+        case .failure(let error):
             switch error {
             case .unknownBlock, .orphanHeader: return .unknownHeader
             case .badBlockData, .invalidBlock, .undecodableBlock, .knownInvalid, .invalidHeader, .checkpointMismatch:
                 return .invalid(reason: "\(error)")
             default:
-                recordFailure(error)
+                P2PFailures.shared.record(error)
                 return .duplicate
             }
         }
     }
 
-    public func headers(locator: [BlockHash], stop: BlockHash, max: Int) async -> [BlockHeader] {
-        chain.headers(locator: locator, stop: stop, limit: max)
+    /// Tip and best-header summary for progress lines and `hemi btc status`.
+    public func p2pStatus() -> ChainStatus {
+        let t = tip()
+        let b = bestHeader()
+        return ChainStatus(
+            tipHash: t.hash, tipHeight: Int(t.height), tipTime: t.header.time, bestHeaderHash: b.hash,
+            bestHeaderHeight: Int(b.height))
     }
 
-    public func rawBlock(_ hash: BlockHash) async -> [UInt8]? {
-        do throws(NodeError) {
-            return try chain.rawBlock(hash)
-        } catch {
-            recordFailure(error)
-            return nil
+    /// Balance of `script` in the UTXO index at the tip (nil on a storage failure).
+    public func balance(script: [UInt8]) -> UInt64? {
+        guard let v = try? view() else { return nil }
+        return try? v.balance(scriptHash: ScriptHash(script: script))
+    }
+
+    /// Regtest: mines one block on the tip paying `payTo`, with the pool's transactions when the chain
+    /// accepts a block holding them (otherwise an empty block). The mined transactions leave the pool.
+    public func mine(payTo: [UInt8], pool: P2PRelayPool) async throws(NodeError) -> BlockHeader {
+        let candidates = await pool.transactionsForBlock()
+        if !candidates.isEmpty {
+            let built: Block? = await withChain { chain in try? chain.makeBlock(payTo: payTo, transactions: candidates) }
+            if let built, case .success(let r) = await acceptBlock(raw: built.serialized()), r.newTip {
+                await pool.remove(built.transactions.dropFirst().map { $0.computeTxID() })
+                return built.header
+            }
         }
+        let result: Result<BlockHeader, NodeError> = await withChain { chain in
+            do throws(NodeError) {
+                return .success(try await chain.mine(payTo: payTo).header)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
+}
 
-    // MARK: P2PMempoolDelegate (relay pool)
+/// Environment failures seen by the P2P delegate methods (process-wide; the node polls it).
+public final class P2PFailures: Sendable {
+    public static let shared = P2PFailures()
+    private let first = Mutex<NodeError?>(nil)
+
+    /// Keeps the first failure.
+    public func record(_ e: NodeError) { first.withLock { if $0 == nil { $0 = e } } }
+
+    /// The first failure recorded, if any.
+    public var failure: NodeError? { first.withLock { $0 } }
+}
+
+/// A summary of the chain for progress lines and `hemi btc status`.
+public struct ChainStatus: Sendable, Equatable {
+    public var tipHash: BlockHash
+    public var tipHeight: Int
+    public var tipTime: UInt32
+    public var bestHeaderHash: BlockHash
+    public var bestHeaderHeight: Int
+}
+
+/// A transaction relay pool, the node's `P2PMempoolDelegate` until the mempool exists: it keeps up to
+/// `limit` transactions that pass Core's context-free `CheckTransaction` (inputs are not looked up,
+/// no fee or standardness policy), evicting the oldest. Consensus-invalid transactions are reported
+/// as `.invalid`, which the peer manager scores (a flood of them is a ban).
+public actor P2PRelayPool: P2PMempoolDelegate {
+    public let limit: Int
+    var pool: [TxID: Transaction] = [:]
+    var byWitnessID: [WTxID: TxID] = [:]
+    var order: [TxID] = []
+
+    public init(limit: Int = 10_000) { self.limit = limit }
+
+    public var count: Int { pool.count }
 
     public func knowsTransaction(_ id: Bytes32, isWitnessID: Bool) async -> Bool {
-        isWitnessID ? poolByWitnessID[id] != nil : pool[id] != nil
+        isWitnessID ? byWitnessID[id] != nil : pool[id] != nil
     }
 
     public func acceptTransaction(_ tx: Transaction, raw: [UInt8], from peer: PeerID) async -> TransactionAcceptance {
@@ -151,44 +136,31 @@ public actor P2PAdapter<Store: KVStore>: P2PChainDelegate, P2PMempoolDelegate {
         }
         let txid = tx.computeTxID()
         if pool[txid] != nil { return .duplicate }
-        if poolOrder.count >= relayPoolLimit, let oldest = poolOrder.first { removeFromPool(oldest) }
+        if order.count >= limit, let oldest = order.first { remove([oldest]) }
         pool[txid] = tx
-        poolByWitnessID[tx.computeWTxID()] = txid
-        poolOrder.append(txid)
+        byWitnessID[tx.computeWTxID()] = txid
+        order.append(txid)
         return .accepted
     }
 
     public func transaction(_ id: Bytes32, isWitnessID: Bool) async -> Transaction? {
-        isWitnessID ? poolByWitnessID[id].flatMap { pool[$0] } : pool[id]
+        isWitnessID ? byWitnessID[id].flatMap { pool[$0] } : pool[id]
     }
 
-    /// Adds a locally created transaction to the relay pool (announce it with
-    /// `PeerManager.announceTransaction`).
+    /// Adds a locally created transaction (announce it with `PeerManager.announceTransaction`).
     public func submit(_ tx: Transaction) async -> TransactionAcceptance {
         await acceptTransaction(tx, raw: tx.serialized(), from: PeerID(rawValue: 0))
     }
 
-    // MARK: Private
+    /// The pool's transactions, oldest first.
+    public func transactionsForBlock() -> [Transaction] { order.compactMap { pool[$0] } }
 
-    func removeFromPool(_ txid: TxID) {
-        guard let tx = pool.removeValue(forKey: txid) else { return }
-        poolByWitnessID[tx.computeWTxID()] = nil
-        if let i = poolOrder.firstIndex(of: txid) { poolOrder.remove(at: i) }
+    /// Drops transactions (e.g. confirmed ones).
+    public func remove(_ txids: [TxID]) {
+        for txid in txids {
+            guard let tx = pool.removeValue(forKey: txid) else { continue }
+            byWitnessID[tx.computeWTxID()] = nil
+            if let i = order.firstIndex(of: txid) { order.remove(at: i) }
+        }
     }
-
-    func recordFailure(_ error: NodeError) {
-        logger.error("chain storage failure", metadata: ["error": "\(error)"])
-        if environmentFailure == nil { environmentFailure = error }
-    }
-}
-
-/// A summary of the chain for progress lines and `hemi btc status`.
-public struct ChainStatus: Sendable, Equatable {
-    public var tipHash: BlockHash
-    public var tipHeight: Int
-    public var tipTime: UInt32
-    public var bestHeaderHash: BlockHash
-    public var bestHeaderHeight: Int
-    public var headerCount: Int
-    public var relayPoolSize: Int
 }

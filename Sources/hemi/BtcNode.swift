@@ -69,7 +69,9 @@ struct BtcNode: AsyncParsableCommand {
             options: LMDBOptions(mapSize: 1 << 30, durability: noSync ? .noSync : .durable))
         let chainConfig = ChainConfig(
             params: params, verifyScripts: !noVerifyScripts, now: { Int64(time(nil)) })
-        let adapter = try await P2PAdapter(store: store, config: chainConfig, logger: logger)
+        let chain = try ChainService(store: store, config: chainConfig)
+        try await chain.activateBestChain()
+        let pool = P2PRelayPool()
 
         var p2p = P2PConfiguration(magic: NetworkMagic(params))
         p2p.maxInboundPeers = maxPeers
@@ -86,10 +88,10 @@ struct BtcNode: AsyncParsableCommand {
             p2p.listen = e
         }
         let manager = PeerManager(
-            configuration: p2p, chain: adapter, mempool: adapter, group: MultiThreadedEventLoopGroup.singleton,
+            configuration: p2p, chain: chain, mempool: pool, group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         let port = try await manager.start()
-        let start = await adapter.status()
+        let start = await chain.p2pStatus()
         emitLine(
             "hemi btc node: \(network) datadir \(datadir), tip \(start.tipHeight) \(start.tipHash.displayHex)"
                 + (port.map { ", listening on port \($0)" } ?? ""))
@@ -98,22 +100,22 @@ struct BtcNode: AsyncParsableCommand {
             guard params.network == .regtest else { throw ValidationError("--mine is for regtest only") }
             let t0 = ContinuousClock.now
             for _ in 0..<mine {
-                let header = try await adapter.mine(payTo: [0x51])
+                let header = try await chain.mine(payTo: [0x51], pool: pool)
                 await manager.announceBlock(header)
             }
-            let s = await adapter.status()
+            let s = await chain.p2pStatus()
             emitLine("mined \(mine) blocks in \(formatSeconds(ContinuousClock.now - t0)) s, tip \(s.tipHeight) \(s.tipHash.displayHex)")
         }
 
         var progress = SyncProgress(height: start.tipHeight, at: .now)
         while !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(Int(statusInterval * 1000)))
-            let s = await adapter.status()
+            let s = await chain.p2pStatus()
             let stats = await manager.statistics()
             let line = progress.update(status: s, peers: stats.peers, inFlight: stats.blocksInFlight)
             emitLine(line)
-            writeStatus(s, stats: stats, progress: progress, port: port)
-            if let failure = await adapter.environmentFailure {
+            writeStatus(s, stats: stats, progress: progress, port: port, relayPool: await pool.count)
+            if let failure = P2PFailures.shared.failure {
                 emitLine("stopping: \(failure)")
                 await manager.shutdown()
                 throw ExitCode(2)
@@ -122,14 +124,14 @@ struct BtcNode: AsyncParsableCommand {
         await manager.shutdown()
     }
 
-    func writeStatus(_ s: ChainStatus, stats: P2PCounters, progress: SyncProgress, port: Int?) {
+    func writeStatus(_ s: ChainStatus, stats: P2PCounters, progress: SyncProgress, port: Int?, relayPool: Int) {
         let json = """
             {"network":"\(network)","pid":\(getpid()),"updated":\(time(nil)),"listen_port":\(port.map(String.init) ?? "null"),\
             "height":\(s.tipHeight),"tip":"\(s.tipHash.displayHex)","tip_time":\(s.tipTime),\
             "best_header_height":\(s.bestHeaderHeight),"best_header":"\(s.bestHeaderHash.displayHex)",\
-            "headers":\(s.headerCount),"peers":\(stats.peers),"blocks_in_flight":\(stats.blocksInFlight),\
+            "peers":\(stats.peers),"blocks_in_flight":\(stats.blocksInFlight),\
             "blocks_per_second":\(progress.rate),"eta_seconds":\(progress.etaSeconds.map(String.init) ?? "null"),\
-            "blocks_received":\(stats.blocksAccepted),"bans":\(stats.bans),"relay_pool":\(s.relayPoolSize)}
+            "blocks_received":\(stats.blocksAccepted),"bans":\(stats.bans),"relay_pool":\(relayPool)}
 
             """
         let path = datadir + "/status.json"
