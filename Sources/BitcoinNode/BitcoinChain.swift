@@ -95,6 +95,8 @@ public final class BitcoinChain<Store: KVStore> {
     /// read and decode them again (bounded).
     var recentBlocks: [BlockHash: ParsedBlock] = [:]
     static var recentBlocksLimit: Int { 64 }
+    /// Work of the last `bits` seen (the 256-bit division is the costly part of adding a header).
+    var workCache: (bits: UInt32, work: UInt256) = (0, .zero)
     /// Hashes of blocks below `assumeValid` are computed lazily.
     var params: ChainParams { config.params }
 
@@ -306,8 +308,9 @@ public final class BitcoinChain<Store: KVStore> {
         let walkBack: UInt32 =
             Int(height) % params.difficultyAdjustmentInterval == 0 || header.bits != params.powLimitBits
             ? header.bits : parent.walkBackBits
+        if workCache.bits != header.bits { workCache = (header.bits, header.computeWork()) }
         return BlockIndexEntry(
-            hash: hash, header: header, height: height, chainWork: parent.chainWork &+ header.computeWork(),
+            hash: hash, header: header, height: height, chainWork: parent.chainWork &+ workCache.work,
             status: .headerValid, walkBackBits: walkBack)
     }
 
