@@ -87,6 +87,16 @@ public final class BitcoinChain<Store: KVStore> {
     /// `setBlockIndexCandidates`), with their arrival order for tie-breaking.
     var candidates: [BlockHash: UInt64] = [:]
     var sequence: UInt64 = 0
+    /// Unconfirmed transactions (see ``Mempool``); `minFeeRate` may be changed.
+    public var mempool = Mempool()
+    /// Transactions of blocks disconnected since the last re-admission into the mempool.
+    var disconnectedTxs: [Transaction] = []
+    /// Recently stored blocks, already decoded, so that connecting them right after arrival does not
+    /// read and decode them again (bounded).
+    var recentBlocks: [BlockHash: ParsedBlock] = [:]
+    static var recentBlocksLimit: Int { 64 }
+    /// Work of the last `bits` seen (the 256-bit division is the costly part of adding a header).
+    var workCache: (bits: UInt32, work: UInt256) = (0, .zero)
     /// Hashes of blocks below `assumeValid` are computed lazily.
     var params: ChainParams { config.params }
 
@@ -298,8 +308,9 @@ public final class BitcoinChain<Store: KVStore> {
         let walkBack: UInt32 =
             Int(height) % params.difficultyAdjustmentInterval == 0 || header.bits != params.powLimitBits
             ? header.bits : parent.walkBackBits
+        if workCache.bits != header.bits { workCache = (header.bits, header.computeWork()) }
         return BlockIndexEntry(
-            hash: hash, header: header, height: height, chainWork: parent.chainWork &+ header.computeWork(),
+            hash: hash, header: header, height: height, chainWork: parent.chainWork &+ workCache.work,
             status: .headerValid, walkBackBits: walkBack)
     }
 
@@ -377,6 +388,8 @@ public final class BitcoinChain<Store: KVStore> {
             try w.put(self.t.headers, hash.bytes, row)
         }
         entries[hash] = e
+        if recentBlocks.count >= Self.recentBlocksLimit { recentBlocks.removeAll(keepingCapacity: true) }
+        recentBlocks[hash] = parsed
         if e.chainWork > tip.chainWork {
             sequence += 1
             candidates[hash] = sequence
@@ -390,7 +403,10 @@ public final class BitcoinChain<Store: KVStore> {
     /// most work of all candidates.
     public nonisolated(nonsending) func activateBestChain() async throws(NodeError) {
         while true {
-            guard let target = nextCandidate() else { return }
+            guard let target = nextCandidate() else {
+                readmitDisconnected()
+                return
+            }
             // The path from the fork point up to target.
             var path: [BlockIndexEntry] = []
             var cur = target
@@ -502,6 +518,7 @@ public final class BitcoinChain<Store: KVStore> {
     public func unwind(to hash: BlockHash) throws(NodeError) {
         guard let e = entries[hash], e.height < UInt64(active.count), active[Int(e.height)] == hash else { throw .notOnChain(hash) }
         while tip.hash != hash { try disconnectTip() }
+        readmitDisconnected()
     }
 
     /// Moves the tip to `hash`: unwinds to the fork point with the active chain, then connects the
@@ -529,6 +546,7 @@ public final class BitcoinChain<Store: KVStore> {
                 throw error
             }
         }
+        readmitDisconnected()
     }
 
     // MARK: - Connect / disconnect
@@ -542,8 +560,13 @@ public final class BitcoinChain<Store: KVStore> {
     /// Connects `e` (whose parent must be the tip) with full validation, in one write transaction.
     nonisolated(nonsending) func connect(_ e: BlockIndexEntry) async throws(NodeError) {
         precondition(e.prevHash == tip.hash, "connect: parent is not the tip")
-        guard let raw = try rawBlock(e.hash) else { throw .missingBlockData(e.hash) }
-        let parsed = try ParsedBlock(raw: raw)
+        let parsed: ParsedBlock
+        if let p = recentBlocks.removeValue(forKey: e.hash) {
+            parsed = p
+        } else {
+            guard let raw = try rawBlock(e.hash) else { throw .missingBlockData(e.hash) }
+            parsed = try ParsedBlock(raw: raw)
+        }
         let block = parsed.block
         let height = Int(e.height)
         let times = activeTimes
@@ -594,6 +617,7 @@ public final class BitcoinChain<Store: KVStore> {
         entries[e.hash] = updated
         active.append(e.hash)
         activeTimes.append(block.header.time)
+        mempool.blockConnected(block, txids: parsed.txids)
     }
 
     /// Disconnects the tip block (not genesis) using its undo data, in one write transaction.
@@ -613,6 +637,7 @@ public final class BitcoinChain<Store: KVStore> {
         }
         active.removeLast()
         activeTimes.removeLast()
+        disconnectedTxs = parsed.block.transactions.filter { !$0.isCoinbase } + disconnectedTxs
         // The disconnected block stays a candidate if it still has more work than the new tip.
         if !e.status.isInvalid {
             sequence += 1
