@@ -66,25 +66,60 @@ extension ChainService: P2PChainDelegate {
         return try? v.balance(scriptHash: ScriptHash(script: script))
     }
 
-    /// Regtest: mines one block on the tip paying `payTo`, with the pool's transactions when the chain
-    /// accepts a block holding them (otherwise an empty block). The mined transactions leave the pool.
-    public func mine(payTo: [UInt8], pool: P2PRelayPool) async throws(NodeError) -> BlockHeader {
-        let candidates = await pool.transactionsForBlock()
-        if !candidates.isEmpty {
-            let built: Block? = await withChain { chain in try? chain.makeBlock(payTo: payTo, transactions: candidates) }
-            if let built, case .success(let r) = await acceptBlock(raw: built.serialized()), r.newTip {
-                await pool.remove(built.transactions.dropFirst().map { $0.computeTxID() })
-                return built.header
-            }
-        }
+    /// Regtest: mines one block on the tip from the mempool (`mineFromMempool`) paying `payTo`.
+    public func mine(payTo: [UInt8]) async throws(NodeError) -> BlockHeader {
         let result: Result<BlockHeader, NodeError> = await withChain { chain in
             do throws(NodeError) {
-                return .success(try await chain.mine(payTo: payTo).header)
+                return .success(try await chain.mineFromMempool(payTo: payTo).header)
             } catch {
                 return .failure(error)
             }
         }
         return try result.get()
+    }
+
+    /// Mempool size.
+    public func mempoolCount() async -> Int { await withChain { $0.mempool.count } }
+}
+
+/// `ChainService` is also the P2P layer's mempool: `BitcoinChain`'s mempool (validation against the
+/// UTXO set and the pool, scripts, ≥ 1 sat/vB). Only transactions invalid in themselves (failing
+/// `CheckTransaction`, a coinbase, amounts out of range or above the inputs) count as misbehaviour;
+/// missing inputs, conflicts, fee rate, finality, script failures (which may be policy) are
+/// rejections without penalty. Lookups by wtxid scan the pool (it has no wtxid index).
+extension ChainService: P2PMempoolDelegate {
+    public func knowsTransaction(_ id: Bytes32, isWitnessID: Bool) async -> Bool {
+        await transaction(id, isWitnessID: isWitnessID) != nil
+    }
+
+    public func acceptTransaction(_ tx: Transaction, raw: [UInt8], from peer: PeerID) async -> TransactionAcceptance {
+        let result: Result<Void, MempoolError> = await withChain { chain in
+            do throws(MempoolError) {
+                try chain.acceptToMempool(tx)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success: return .accepted
+        case .failure(let e):
+            switch e {
+            case .invalid, .coinbase, .badAmounts: return .invalid(reason: "\(e)")
+            case .duplicate, .alreadyConfirmed: return .duplicate
+            default: return .rejected(reason: "\(e)")
+            }
+        }
+    }
+
+    public func transaction(_ id: Bytes32, isWitnessID: Bool) async -> Transaction? {
+        await withChain { chain in
+            if let e = chain.mempool.entries[id] {
+                return (!isWitnessID || !e.tx.hasWitness) ? e.tx : nil
+            }
+            guard isWitnessID else { return nil }
+            return chain.mempool.entries.values.first { $0.tx.hasWitness && $0.tx.computeWTxID() == id }?.tx
+        }
     }
 }
 
@@ -109,58 +144,3 @@ public struct ChainStatus: Sendable, Equatable {
     public var bestHeaderHeight: Int
 }
 
-/// A transaction relay pool, the node's `P2PMempoolDelegate` until the mempool exists: it keeps up to
-/// `limit` transactions that pass Core's context-free `CheckTransaction` (inputs are not looked up,
-/// no fee or standardness policy), evicting the oldest. Consensus-invalid transactions are reported
-/// as `.invalid`, which the peer manager scores (a flood of them is a ban).
-public actor P2PRelayPool: P2PMempoolDelegate {
-    public let limit: Int
-    var pool: [TxID: Transaction] = [:]
-    var byWitnessID: [WTxID: TxID] = [:]
-    var order: [TxID] = []
-
-    public init(limit: Int = 10_000) { self.limit = limit }
-
-    public var count: Int { pool.count }
-
-    public func knowsTransaction(_ id: Bytes32, isWitnessID: Bool) async -> Bool {
-        isWitnessID ? byWitnessID[id] != nil : pool[id] != nil
-    }
-
-    public func acceptTransaction(_ tx: Transaction, raw: [UInt8], from peer: PeerID) async -> TransactionAcceptance {
-        if tx.isCoinbase { return .invalid(reason: "coinbase outside a block") }
-        do throws(BlockValidationError) {
-            try BlockValidation.checkTransaction(tx)
-        } catch {
-            return .invalid(reason: "\(error)")
-        }
-        let txid = tx.computeTxID()
-        if pool[txid] != nil { return .duplicate }
-        if order.count >= limit, let oldest = order.first { remove([oldest]) }
-        pool[txid] = tx
-        byWitnessID[tx.computeWTxID()] = txid
-        order.append(txid)
-        return .accepted
-    }
-
-    public func transaction(_ id: Bytes32, isWitnessID: Bool) async -> Transaction? {
-        isWitnessID ? byWitnessID[id].flatMap { pool[$0] } : pool[id]
-    }
-
-    /// Adds a locally created transaction (announce it with `PeerManager.announceTransaction`).
-    public func submit(_ tx: Transaction) async -> TransactionAcceptance {
-        await acceptTransaction(tx, raw: tx.serialized(), from: PeerID(rawValue: 0))
-    }
-
-    /// The pool's transactions, oldest first.
-    public func transactionsForBlock() -> [Transaction] { order.compactMap { pool[$0] } }
-
-    /// Drops transactions (e.g. confirmed ones).
-    public func remove(_ txids: [TxID]) {
-        for txid in txids {
-            guard let tx = pool.removeValue(forKey: txid) else { continue }
-            byWitnessID[tx.computeWTxID()] = nil
-            if let i = order.firstIndex(of: txid) { order.remove(at: i) }
-        }
-    }
-}

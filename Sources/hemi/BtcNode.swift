@@ -71,7 +71,6 @@ struct BtcNode: AsyncParsableCommand {
             params: params, verifyScripts: !noVerifyScripts, now: { Int64(time(nil)) })
         let chain = try ChainService(store: store, config: chainConfig)
         try await chain.activateBestChain()
-        let pool = P2PRelayPool()
 
         var p2p = P2PConfiguration(magic: NetworkMagic(params))
         p2p.maxInboundPeers = maxPeers
@@ -88,7 +87,7 @@ struct BtcNode: AsyncParsableCommand {
             p2p.listen = e
         }
         let manager = PeerManager(
-            configuration: p2p, chain: chain, mempool: pool, group: MultiThreadedEventLoopGroup.singleton,
+            configuration: p2p, chain: chain, mempool: chain, group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         let port = try await manager.start()
         let start = await chain.p2pStatus()
@@ -100,7 +99,7 @@ struct BtcNode: AsyncParsableCommand {
             guard params.network == .regtest else { throw ValidationError("--mine is for regtest only") }
             let t0 = ContinuousClock.now
             for _ in 0..<mine {
-                let header = try await chain.mine(payTo: [0x51], pool: pool)
+                let header = try await chain.mine(payTo: [0x51])
                 await manager.announceBlock(header)
             }
             let s = await chain.p2pStatus()
@@ -114,7 +113,7 @@ struct BtcNode: AsyncParsableCommand {
             let stats = await manager.statistics()
             let line = progress.update(status: s, peers: stats.peers, inFlight: stats.blocksInFlight)
             emitLine(line)
-            writeStatus(s, stats: stats, progress: progress, port: port, relayPool: await pool.count)
+            writeStatus(s, stats: stats, progress: progress, port: port, relayPool: await chain.mempoolCount())
             if let failure = P2PFailures.shared.failure {
                 emitLine("stopping: \(failure)")
                 await manager.shutdown()
@@ -131,7 +130,7 @@ struct BtcNode: AsyncParsableCommand {
             "best_header_height":\(s.bestHeaderHeight),"best_header":"\(s.bestHeaderHash.displayHex)",\
             "peers":\(stats.peers),"blocks_in_flight":\(stats.blocksInFlight),\
             "blocks_per_second":\(progress.rate),"eta_seconds":\(progress.etaSeconds.map(String.init) ?? "null"),\
-            "blocks_received":\(stats.blocksAccepted),"bans":\(stats.bans),"relay_pool":\(relayPool)}
+            "blocks_received":\(stats.blocksAccepted),"bans":\(stats.bans),"mempool":\(relayPool)}
 
             """
         let path = datadir + "/status.json"
