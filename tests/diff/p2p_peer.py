@@ -126,6 +126,8 @@ def main():
     ap.add_argument("--min-height", type=int, default=1, help="fail if the node has fewer headers")
     ap.add_argument("--max-blocks", type=int, default=200, help="blocks to fetch and check")
     ap.add_argument("--timeout", type=float, default=20)
+    ap.add_argument("--spend-coinbase", action="store_true",
+                    help="relay a spend of block 1's coinbase (the node must mine to OP_TRUE)")
     a = ap.parse_args()
     if a.spawn:
         return spawn_and_check(a)
@@ -145,6 +147,7 @@ def spawn_and_check(a):
     a.port = free_port()
     a.network = "regtest"
     a.min_height = a.mine
+    a.spend_coinbase = True
     a.max_blocks = min(a.max_blocks, a.mine)
     log = open(os.path.join(d, "node.log"), "w")
     node = subprocess.Popen([a.spawn, "btc", "node", "--network", "regtest", "--datadir", os.path.join(d, "n"),
@@ -247,10 +250,26 @@ def check_node(a):
             got += 1
     check("blocks", got == len(want) and bad == 0, "%d fetched, %d bad" % (got, bad))
 
-    # Relay a transaction: inv -> node's getdata -> tx.
-    tx = CMutableTransaction(
-        [CMutableTxIn(COutPoint(lx("11" * 32), 0))],
-        [CMutableTxOut(1000, CScript([OP_TRUE]))])
+    # Relay a transaction: inv -> node's getdata -> tx. With --spend-coinbase (set by --spawn, whose
+    # node mines to OP_TRUE) it spends block 1's coinbase, valid once 100 blocks deep, and the node
+    # must then hold it in its mempool (getdata answered with the tx, not notfound).
+    block1 = None
+    if a.spend_coinbase and len(headers) >= 101:
+        gd = msg_getdata()
+        gd.inv = [CInv()]
+        gd.inv[0].type, gd.inv[0].hash = 0x40000002, headers[0].GetHash()
+        p.send(gd)
+        _, blk = p.wait_for("block", time.time() + 10)
+        block1 = blk.block
+    if block1 is not None:
+        cb = block1.vtx[0]
+        tx = CMutableTransaction(
+            [CMutableTxIn(COutPoint(cb.GetTxid(), 0))],
+            [CMutableTxOut(cb.vout[0].nValue - 1000, CScript([OP_TRUE]))])
+    else:
+        tx = CMutableTransaction(
+            [CMutableTxIn(COutPoint(lx("11" * 32), 0))],
+            [CMutableTxOut(1000, CScript([OP_TRUE]))])
     txid = tx.GetTxid()
     inv = msg_inv()
     inv.inv = [CInv()]
@@ -263,7 +282,23 @@ def check_node(a):
         asked = False
     check("node requested the announced tx", asked)
     if asked:
-        p.send(msg_tx(tx))
+        m = msg_tx()  # (msg_tx's first positional argument is the protocol version, not the tx)
+        m.tx = tx
+        p.send(m)
+    if asked and block1 is not None:
+        gd = msg_getdata()
+        gd.inv = [CInv()]
+        gd.inv[0].type, gd.inv[0].hash = 1, txid
+        p.send(gd)
+        deadline2 = time.time() + 10
+        held = None
+        while held is None and time.time() < deadline2:
+            command, payload, parsed = p.recv()
+            if command == "tx":
+                held = parsed.tx.GetTxid() == txid
+            elif command == "notfound":
+                held = False
+        check("node accepted the coinbase spend into its mempool", held is True)
     # The connection must still be healthy afterwards.
     p.send(msg_ping(nonce=4242))
     _, pong = p.wait_for("pong", time.time() + 10)

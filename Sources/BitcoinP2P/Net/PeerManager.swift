@@ -654,8 +654,10 @@ public actor PeerManager<Chain: P2PChainDelegate, Mempool: P2PMempoolDelegate> {
         case .accepted:
             counters.transactionsAccepted += 1
             relayTransaction(txid: txid, wtxid: wtxid, except: id)
-        case .duplicate, .rejected:
+        case .duplicate:
             break
+        case .rejected(let reason):
+            logger.debug("transaction rejected", metadata: ["peer": "\(id)", "txid": "\(txid.displayHex)", "reason": "\(reason)"])
         case .invalid(let reason):
             misbehaving(id, .invalidTransaction(reason: reason))
         }
