@@ -138,7 +138,9 @@ let package = Package(
             name: "hemi",
             dependencies: [
                 "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
-                "BitcoinView", "BitcoinNode", "Node",
+                "BitcoinView", "BitcoinNode", "Node", "BitcoinP2P", "KVStore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -200,7 +202,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BitcoinP2PTests",
-            dependencies: ["BitcoinP2P", "Bitcoin", "Primitives", "Hashing", "TestSupport"],
+            dependencies: [
+                "BitcoinP2P", "Bitcoin", "Primitives", "Hashing", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -208,6 +215,8 @@ let package = Package(
             dependencies: [
                 "BitcoinNode", "BitcoinView", "BitcoinP2P", "BitcoinConsensus", "BitcoinScript", "Bitcoin", "KVStore",
                 "Secp256k1", "Primitives", "Hashing", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
-// tbc in Swift: block index, block store, sync, indexes with wind/unwind, mempool, regtest miner (issue 5).
-// Files arrive with that work; see docs/layout.md.
+// tbc in Swift (issue 5): the chain store — block index, raw block store, chain state with undo data,
+// Hemi's indexes with wind/unwind, `BitcoinView` over the store, and a regtest miner.
+// Entry point: `BitcoinChain`; layout and index semantics: docs/bitcoin-node.md.
 import BitcoinView

@@ -19,6 +19,9 @@ struct BTC: AsyncParsableCommand {
         discussion: """
             Offline checks that follow Bitcoin Core's consensus rules. Nothing here talks to the network.
             """,
-        subcommands: [VerifyHeaders.self, VerifyBlock.self, VerifyTx.self]
+        subcommands: [
+            VerifyHeaders.self, VerifyBlock.self, VerifyTx.self, BtcKeystones.self, BtcNode.self, BtcStatus.self,
+            BtcFuzzP2P.self,
+        ]
     )
 }
