@@ -18,7 +18,7 @@ struct BtcFuzzP2P: ParsableCommand {
     var seed: UInt64 = 0xf022
 
     func run() throws {
-        var rng = FuzzRNG(state: seed)
+        var rng = FuzzRNG(seed)
         let genesis = ChainParams.regtest.genesis
         let tx = genesis.transactions[0]
         let seeds: [Message] = [
@@ -91,17 +91,5 @@ struct BtcFuzzP2P: ParsableCommand {
             "fuzz-p2p: \(count) inputs, \(bytes) bytes in \(format1(s)) s = \(Int(Double(count) / max(s, 1e-9))) inputs/s; "
                 + "\(decoded) messages decoded, \(rejected) streams rejected, \(mismatches) re-encode mismatches, no crash")
         if mismatches > 0 { throw ExitCode(1) }
-    }
-}
-
-/// SplitMix64.
-struct FuzzRNG {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -105,7 +105,7 @@ struct FuzzReport: Sendable {
     var rate = 0.0
 }
 
-/// A small xorshift-style generator (SplitMix64) so every case is reproducible from (seed, index).
+/// SplitMix64, shared by the fuzz commands, so every case is reproducible from (seed, index).
 struct FuzzRNG {
     var state: UInt64
     init(_ seed: UInt64) { state = seed }
@@ -158,7 +158,9 @@ struct EVMFuzzer {
             report.programs += 1
             var problem: String?
             if a.gasLeft < 0 || a.gasLeft > config.gas { problem = "gas left \(a.gasLeft) outside [0, \(config.gas)]" }
-            if a.status != b.status || a.gasLeft != b.gasLeft || a.gasRefund != b.gasRefund || a.output != b.output {
+            let sameStatus = a.status == b.status
+            let sameGas = a.gasLeft == b.gasLeft && a.gasRefund == b.gasRefund
+            if !sameStatus || !sameGas || a.output != b.output {
                 problem = "two runs differ: \(a.status)/\(a.gasLeft) vs \(b.status)/\(b.gasLeft)"
             }
             if let problem {
