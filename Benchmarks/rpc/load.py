@@ -142,28 +142,38 @@ def rss(pid):
     return fields
 
 
+_STATIC = None
+
+
 def hostile_bodies(rng, max_body):
-    """(label, body, content_type) samples; each is a fresh object so nothing is cached."""
+    """(label, body, content_type) samples. Large fixed bodies are built once."""
+    global _STATIC
     valid = json.dumps({"jsonrpc": "2.0", "id": rng.randrange(1 << 30), "method": "eth_chainId"}).encode()
+    if _STATIC is None:
+        one = b'{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}'
+        _STATIC = [
+            ("valid-balance", body_for("eth_getBalance", None, None), "application/json"),
+            ("not-object", b"12345", "application/json"),
+            ("wrong-types", b'{"jsonrpc":"2.0","id":{},"method":7,"params":"x"}', "application/json"),
+            ("bad-params", b'{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x12",5]}',
+             "application/json"),
+            ("unknown-method", b'{"jsonrpc":"2.0","id":1,"method":"nope_nope"}', "application/json"),
+            ("deep", b"[" * 100_000 + b"]" * 100_000, "application/json"),
+            ("deep-object", b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "application/json"),
+            ("bad-utf8", b'{"jsonrpc":"2.0","id":1,"method":"\xff\xfe"}', "application/json"),
+            ("empty-batch", b"[]", "application/json"),
+            ("huge-batch", b"[" + b",".join([one] * 2000) + b"]", "application/json"),
+            ("batch", b"[" + b",".join([one] * 100) + b"]", "application/json"),
+            ("notifications", b'[{"jsonrpc":"2.0","method":"eth_chainId"}]', "application/json"),
+            ("oversized", b"[" + b"1," * (max_body // 2 + 10) + b"1]", "application/json"),
+            ("wrong-content-type", one, "text/plain"),
+            ("long-string", b'{"jsonrpc":"2.0","id":1,"method":"' + b"a" * 1_000_000 + b'"}', "application/json"),
+        ]
     return [
         ("valid", valid, "application/json"),
-        ("valid-balance", body_for("eth_getBalance", None, None), "application/json"),
         ("garbage", bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200))), "application/json"),
         ("truncated", valid[: rng.randrange(1, len(valid))], "application/json"),
-        ("not-object", b"12345", "application/json"),
-        ("wrong-types", b'{"jsonrpc":"2.0","id":{},"method":7,"params":"x"}', "application/json"),
-        ("bad-params", b'{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x12",5]}', "application/json"),
-        ("unknown-method", b'{"jsonrpc":"2.0","id":1,"method":"nope_nope"}', "application/json"),
-        ("deep", b"[" * 100_000 + b"]" * 100_000, "application/json"),
-        ("deep-object", b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "application/json"),
-        ("bad-utf8", b'{"jsonrpc":"2.0","id":1,"method":"\xff\xfe"}', "application/json"),
-        ("empty-batch", b"[]", "application/json"),
-        ("huge-batch", b"[" + b",".join([valid] * 2000) + b"]", "application/json"),
-        ("notifications", b'[{"jsonrpc":"2.0","method":"eth_chainId"}]', "application/json"),
-        ("oversized", b"[" + b"1," * (max_body // 2 + 10) + b"1]", "application/json"),
-        ("wrong-content-type", valid, "text/plain"),
-        ("long-string", b'{"jsonrpc":"2.0","id":1,"method":"' + b"a" * 1_000_000 + b'"}', "application/json"),
-    ]
+    ] + _STATIC
 
 
 async def run_soak(args, host, port, path):

@@ -7,11 +7,16 @@ public struct JSONParseLimits: Sendable, Hashable {
 
     /// - Parameters:
     ///   - maxBytes: defaults to 5 MiB (geth's HTTP body limit).
-    ///   - maxDepth: defaults to 64; real Ethereum requests nest at most ~6 levels.
+    ///   - maxDepth: defaults to 64; real Ethereum requests nest at most ~6 levels. Clamped to
+    ///     ``maxAllowedDepth``.
     public init(maxBytes: Int = 5 * 1024 * 1024, maxDepth: Int = 64) {
         self.maxBytes = maxBytes
-        self.maxDepth = maxDepth
+        self.maxDepth = max(0, min(maxDepth, JSONParseLimits.maxAllowedDepth))
     }
+
+    /// The largest depth limit accepted (1024). Parsing is iterative, but a parsed ``JSONValue`` is
+    /// destroyed, compared and serialized recursively; 1024 levels stay far inside a 512 KiB stack.
+    public static let maxAllowedDepth = 1024
 }
 
 /// Why a JSON text was rejected. Offsets are byte offsets into the input.
@@ -65,7 +70,7 @@ public enum JSONParser {
         -> JSONValue
     {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(size: bytes.count, limit: limits.maxBytes) }
-        var p = Parser(bytes: bytes, maxDepth: limits.maxDepth)
+        var p = Parser(bytes: bytes, maxDepth: max(0, min(limits.maxDepth, JSONParseLimits.maxAllowedDepth)))
         return try p.parseDocument()
     }
 

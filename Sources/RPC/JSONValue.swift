@@ -142,10 +142,11 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     }
 }
 
-extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+/// Literals. There is deliberately no `ExpressibleByNilLiteral`: with it, `cond ? value : nil` in a
+/// closure returning `JSONValue?` silently produced `.some(.null)` instead of `nil`. Write `.null`.
+extension JSONValue: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
-    public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .number(String(value)) }
     public init(stringLiteral value: String) { self = .string(value) }

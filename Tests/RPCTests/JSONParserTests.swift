@@ -76,7 +76,7 @@ import Testing
         }
     }
 
-    @Test func sizeLimitBeforeWork() {
+    @Test func sizeLimitBeforeWork() throws {
         let limits = JSONParseLimits(maxBytes: 10, maxDepth: 64)
         #expect(throws: JSONParseError.tooLarge(size: 11, limit: 10)) {
             try JSONParser.parse("[1,2,3,4,5]", limits: limits)
@@ -97,16 +97,23 @@ import Testing
         // A million open brackets neither recurses nor allocates per level beyond the limit.
         let hostile = [UInt8](repeating: UInt8(ascii: "["), count: 1_000_000)
         #expect(throws: JSONParseError.tooDeep(offset: 64, limit: 64)) { try JSONParser.parse(hostile, limits: limits) }
-        // With a huge depth limit the explicit stack still copes (no thread-stack recursion).
-        let deep = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
-        let v = try JSONParser.parse(deep, limits: JSONParseLimits(maxBytes: 10_000_000, maxDepth: 1_000_000))
-        #expect(v.arrayValue?.count == 1)
+        // The depth limit is clamped to JSONParseLimits.maxAllowedDepth: values are destroyed, compared
+        // and serialized recursively, so a limit of a million would only move the crash elsewhere.
+        let clamped = JSONParseLimits(maxBytes: 10_000_000, maxDepth: 1_000_000)
+        #expect(clamped.maxDepth == JSONParseLimits.maxAllowedDepth)
+        let n = JSONParseLimits.maxAllowedDepth
+        let deepest = String(repeating: "[", count: n) + String(repeating: "]", count: n)
+        let v = try JSONParser.parse(deepest, limits: clamped)
+        #expect(try JSONParser.parse(v.serialized(), limits: clamped) == v)
+        #expect(throws: JSONParseError.tooDeep(offset: n, limit: n)) {
+            try JSONParser.parse("[" + deepest + "]", limits: clamped)
+        }
     }
 
     @Test func serializationEscapes() {
         let s: JSONValue = .string("q\"b\\n\n\r\t\u{01}\u{1F}é")
         #expect(s.jsonString == #""q\"b\\n\n\r\t\u0001\u001fé""#)
-        let o: JSONValue = ["b": 1, "a": [true, false, nil], "c": .number("1.5e3")]
+        let o: JSONValue = ["b": 1, "a": [true, false, .null], "c": .number("1.5e3")]
         #expect(o.jsonString == #"{"b":1,"a":[true,false,null],"c":1.5e3}"#)
     }
 

@@ -43,7 +43,7 @@ import Testing
         let r2 = try await call(#"{"jsonrpc":"2.0","method":"test_subtract","params":[23,42],"id":"abc"}"#)
         #expect(r2 == ["jsonrpc": "2.0", "id": "abc", "result": -19])
         let r3 = try await call(#"{"jsonrpc":"2.0","method":"test_echo","id":null}"#)
-        #expect(r3 == ["jsonrpc": "2.0", "id": nil, "result": []])
+        #expect(r3 == ["jsonrpc": "2.0", "id": .null, "result": []])
         // Number ids echo verbatim, including forms Int cannot hold.
         let r4 = try await call(#"{"jsonrpc":"2.0","method":"test_echo","id":1.50e3}"#)
         #expect(r4?["id"] == .number("1.50e3"))

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOWebSocket
 import Testing
 
 @testable import RPC
