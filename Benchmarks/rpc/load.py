@@ -179,7 +179,7 @@ def hostile_bodies(rng, max_body):
 async def run_soak(args, host, port, path):
     rng = random.Random(args.seed)
     before = rss(args.pid)
-    print(f"RSS before: {before}")
+    print(f"RSS before: {before}", flush=True)
     counts, statuses = {}, {}
     sem = asyncio.Semaphore(args.concurrency)
     conns = [Conn(host, port, path) for _ in range(args.concurrency)]
@@ -197,6 +197,9 @@ async def run_soak(args, host, port, path):
                     status = "closed"
                     await c.close()
                 statuses[status] = statuses.get(status, 0) + 1
+                done = sum(statuses.values())
+                if args.progress and done % args.progress == 0:
+                    print(f"  {done}/{args.soak} rss={rss(args.pid)}", flush=True)
             finally:
                 free.append(c)
 
@@ -234,6 +237,7 @@ def main():
     ap.add_argument("--pid", type=int, default=0, help="server pid for /proc/<pid>/status RSS")
     ap.add_argument("--max-body", type=int, default=5 * 1024 * 1024, help="server body limit (for 'oversized')")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--progress", type=int, default=0, metavar="K", help="soak: print progress every K requests")
     args = ap.parse_args()
     u = urlparse(args.url)
     if u.scheme != "http" or not u.hostname:

@@ -77,7 +77,9 @@ public enum JSONParser {
     /// Parses one JSON text.
     public static func parse(_ bytes: [UInt8], limits: JSONParseLimits = .init()) throws(JSONParseError) -> JSONValue {
         let r: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { buf in
-            do throws(JSONParseError) { return .success(try parse(buf, limits: limits)) } catch { return .failure(error) }
+            do throws(JSONParseError) { return .success(try parse(buf, limits: limits)) } catch {
+                return .failure(error)
+            }
         }
         return try r.get()
     }

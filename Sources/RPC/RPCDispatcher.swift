@@ -124,25 +124,33 @@ public struct RPCDispatcher: Sendable {
         }
         let id = idMember ?? .null
         guard o["jsonrpc"] == .string("2.0") else {
-            return (id, RPCDispatcher.errorResponse(id: id, .invalidRequest("invalid request: jsonrpc must be \"2.0\"")))
+            return (
+                id, RPCDispatcher.errorResponse(id: id, .invalidRequest("invalid request: jsonrpc must be \"2.0\""))
+            )
         }
         guard case .string(let method)? = o["method"] else {
-            return (id, RPCDispatcher.errorResponse(id: id, .invalidRequest("invalid request: method must be a string")))
+            return (
+                id, RPCDispatcher.errorResponse(id: id, .invalidRequest("invalid request: method must be a string"))
+            )
         }
         let result: Result<JSONValue, RPCError>
         switch o["params"] {
         case nil, .null?:
-            result = await invoke(method: method, params: RPCParams(), connection: connection,
-                                  newSubscriptions: &newSubscriptions)
+            result = await invoke(
+                method: method, params: RPCParams(), connection: connection,
+                newSubscriptions: &newSubscriptions)
         case .array(let values)?:
-            result = await invoke(method: method, params: RPCParams(values), connection: connection,
-                                  newSubscriptions: &newSubscriptions)
+            result = await invoke(
+                method: method, params: RPCParams(values), connection: connection,
+                newSubscriptions: &newSubscriptions)
         case .object?:
-            result = await knows(method)
+            result =
+                await knows(method)
                 ? .failure(.invalidParams("named parameters are not supported; params must be an array"))
                 : .failure(.methodNotFound(method: method))
         case let other?:
-            result = await knows(method)
+            result =
+                await knows(method)
                 ? .failure(.invalidParams("non-array args: params is \(other.typeName)"))
                 : .failure(.methodNotFound(method: method))
         }

@@ -32,7 +32,9 @@ public struct RPCParams: Sendable, Hashable {
 
     /// The value at `index`; a missing (or `null`) required parameter is `-32602`.
     public func required(_ index: Int) throws(RPCError) -> JSONValue {
-        guard let v = self[index], !v.isNull else { throw .invalidParams("missing value for required argument \(index)") }
+        guard let v = self[index], !v.isNull else {
+            throw .invalidParams("missing value for required argument \(index)")
+        }
         return v
     }
 

@@ -86,7 +86,8 @@ public struct RPCServer: Service {
         let server: HTTPServerBuilder
         if configuration.webSocket {
             let ws = WebSocketHandler(configuration: configuration, dispatcher: dispatcher)
-            var wsConfig = WebSocketServerConfiguration(maxFrameSize: max(1 << 14, min(configuration.limits.maxRequestBytes, 1 << 24)))
+            var wsConfig = WebSocketServerConfiguration(
+                maxFrameSize: max(1 << 14, min(configuration.limits.maxRequestBytes, 1 << 24)))
             wsConfig.autoPing = configuration.webSocketPing.map { .enabled(timePeriod: $0) } ?? .disabled
             server = .http1WebSocketUpgrade(configuration: .init(ws: wsConfig)) { request, channel, _ in
                 ws.shouldUpgrade(request, channel: channel)
@@ -179,7 +180,8 @@ struct HTTPHandler: Sendable {
             let head = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let mediaType = head.filter { $0 != " " && $0 != "\t" }.lowercased()
             guard HTTPHandler.jsonTypes.contains(mediaType) else {
-                return text(.unsupportedMediaType, "invalid content type, only application/json is supported\n", headers)
+                return text(
+                    .unsupportedMediaType, "invalid content type, only application/json is supported\n", headers)
             }
         }
         let limit = configuration.limits.maxRequestBytes
@@ -210,7 +212,8 @@ struct HTTPHandler: Sendable {
             id: .null,
             .limitExceeded("request body too large\(size); limit \(configuration.limits.maxRequestBytes) bytes")
         )
-        return Response(status: .contentTooLarge, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(
+            status: .contentTooLarge, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     private func text(_ status: HTTPResponse.Status, _ message: String, _ headers: HTTPFields) -> Response {

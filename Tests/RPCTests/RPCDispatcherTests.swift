@@ -61,10 +61,11 @@ import Testing
     @Test func errorsFromTheSpec() async throws {
         // -32601
         let nf = try await call(#"{"jsonrpc":"2.0","method":"foobar","id":"1"}"#)
-        #expect(nf == [
-            "jsonrpc": "2.0", "id": "1",
-            "error": ["code": -32601, "message": "the method foobar does not exist/is not available"],
-        ])
+        #expect(
+            nf == [
+                "jsonrpc": "2.0", "id": "1",
+                "error": ["code": -32601, "message": "the method foobar does not exist/is not available"],
+            ])
         // -32700: invalid JSON, id null
         let pe = try await call(#"{"jsonrpc":"2.0","method":"foobar,"params":"bar","baz]"#)
         #expect(errorCode(pe) == -32700)
@@ -141,7 +142,8 @@ import Testing
             + "0000000000000000000000000000000000000000000000000000000000000014"
             + "696e73756666696369656e742062616c616e6365000000000000000000000000"
         let r = try await call(#"{"jsonrpc":"2.0","method":"test_revert","params":["\#(payload)"],"id":1}"#)
-        #expect(r?["error"] == ["code": 3, "message": "execution reverted: insufficient balance", "data": .string(payload)])
+        #expect(
+            r?["error"] == ["code": 3, "message": "execution reverted: insufficient balance", "data": .string(payload)])
         // Panic(0x11) (Solidity checked arithmetic).
         let panic = "0x4e487b71" + String(repeating: "0", count: 62) + "11"
         let p = try await call(#"{"jsonrpc":"2.0","method":"test_revert","params":["\#(panic)"],"id":1}"#)
@@ -159,7 +161,8 @@ import Testing
 
     @Test func standardNamespaces() async throws {
         // web3_sha3 example from the Ethereum JSON-RPC documentation.
-        let sha = try await call(#"{"jsonrpc":"2.0","method":"web3_sha3","params":["0x68656c6c6f20776f726c64"],"id":64}"#)
+        let sha = try await call(
+            #"{"jsonrpc":"2.0","method":"web3_sha3","params":["0x68656c6c6f20776f726c64"],"id":64}"#)
         #expect(sha?["result"] == "0x47173285a8d7341e5e972fc677286384f802f8ef42a5ec5f03bbfa254cb01fad")
         #expect(try await call(#"{"jsonrpc":"2.0","method":"eth_chainId","id":1}"#)?["result"] == "0xb56c7")
         #expect(try await call(#"{"jsonrpc":"2.0","method":"net_version","id":1}"#)?["result"] == "743111")
@@ -171,7 +174,8 @@ import Testing
         // Subscriptions need a WebSocket.
         let d = RPCDispatcher(registry: RPCMethodRegistry(), hub: SubscriptionHub())
         await d.hub?.registerKind("newHeads")
-        let sub = await d.handle(Array(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1}"#.utf8))
+        let sub = await d.handle(
+            Array(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1}"#.utf8))
         #expect(try sub.map { try JSONParser.parse($0) }?["error"]?["message"] == "notifications not supported")
     }
 }

@@ -18,8 +18,10 @@ import Testing
 
     @Test(arguments: [
         ("0x0", "0"), ("0x1", "1"), ("0x12", "18"), ("0xff", "255"), ("0xFF", "255"),
-        ("0x" + String(repeating: "f", count: 64),
-         "115792089237316195423570985008687907853269984665640564039457584007913129639935"),
+        (
+            "0x" + String(repeating: "f", count: 64),
+            "115792089237316195423570985008687907853269984665640564039457584007913129639935"
+        ),
     ])
     func quantityAccepts(_ text: String, _ decimal: String) throws {
         let v = try JSONValue.string(text).quantity()

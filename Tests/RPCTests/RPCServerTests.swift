@@ -25,7 +25,9 @@ import Testing
         )
     }
 
-    static func post(_ client: some TestClientProtocol, _ body: String, headers: HTTPFields = [.contentType: "application/json"])
+    static func post(
+        _ client: some TestClientProtocol, _ body: String, headers: HTTPFields = [.contentType: "application/json"]
+    )
         async throws -> TestResponse
     {
         try await client.execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(string: body))
@@ -128,24 +130,31 @@ import Testing
                 try await send(#"{"jsonrpc":"2.0","method":"kss_subscribe","params":["newKeystones"],"id":3}"#)
                 let kssID = try #require(try await next()["result"]?.stringValue)
                 let addr = "0x" + String(repeating: "ab", count: 20)
-                try await send(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["logs",{"address":"\#(addr)"}],"id":4}"#)
+                try await send(
+                    #"{"jsonrpc":"2.0","method":"eth_subscribe","params":["logs",{"address":"\#(addr)"}],"id":4}"#)
                 let logsID = try #require(try await next()["result"]?.stringValue)
                 // Unknown kind and bad filter params.
                 try await send(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["nope"],"id":5}"#)
-                #expect(try await next()["error"] == ["code": -32601, "message": #"no "nope" subscription in eth namespace"#])
-                try await send(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["logs",{"address":"0x12"}],"id":6}"#)
+                #expect(
+                    try await next()["error"] == [
+                        "code": -32601, "message": #"no "nope" subscription in eth namespace"#,
+                    ])
+                try await send(
+                    #"{"jsonrpc":"2.0","method":"eth_subscribe","params":["logs",{"address":"0x12"}],"id":6}"#)
                 #expect(try await next()["error"]?["code"] == -32602)
 
                 #expect(await hub.publish("newHeads", result: ["number": "0x1"]) == 1)
-                #expect(try await next() == [
-                    "jsonrpc": "2.0", "method": "eth_subscription",
-                    "params": ["subscription": .string(subID), "result": ["number": "0x1"]],
-                ])
+                #expect(
+                    try await next() == [
+                        "jsonrpc": "2.0", "method": "eth_subscription",
+                        "params": ["subscription": .string(subID), "result": ["number": "0x1"]],
+                    ])
                 #expect(await hub.publish("newKeystones", namespace: "kss", result: ["l2Number": "0x19"]) == 1)
-                #expect(try await next() == [
-                    "jsonrpc": "2.0", "method": "kss_subscription",
-                    "params": ["subscription": .string(kssID), "result": ["l2Number": "0x19"]],
-                ])
+                #expect(
+                    try await next() == [
+                        "jsonrpc": "2.0", "method": "kss_subscription",
+                        "params": ["subscription": .string(kssID), "result": ["l2Number": "0x19"]],
+                    ])
                 // The logs filter drops other addresses.
                 let other: JSONValue = ["address": .string("0x" + String(repeating: "cd", count: 20)), "n": 1]
                 let mine: JSONValue = ["address": .string(addr), "n": 2]
@@ -184,7 +193,8 @@ import Testing
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/", logger: Logger(label: "test.ws")) {
                 inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
-                try await outbound.write(.text(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1}"#))
+                try await outbound.write(
+                    .text(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1}"#))
                 _ = try await messages.next()
                 // Stop reading; publish 64 KiB events until the server gives up on us.
                 let blob: JSONValue = ["extraData": .string(String(repeating: "f", count: 65536))]
@@ -197,7 +207,7 @@ import Testing
                 #expect(await hub.count == 0, "still subscribed after \(published) events")
                 // Draining what arrived ends with the connection closed by the server.
                 var drained = 0
-                while let _ = try? await messages.next(), drained < 10_000 { drained += 1 }
+                while (try? await messages.next()) != nil, drained < 10_000 { drained += 1 }
             }
         }
     }
@@ -209,7 +219,8 @@ import Testing
         let limits = RPCLimits(maxQueuedMessages: 3)
         let dispatcher = RPCDispatcher(registry: RPCMethodRegistry(), limits: limits, hub: hub)
         let connection = RPCConnection(limits: limits)
-        await dispatcher.serve(Array(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1}"#.utf8), on: connection)
+        await dispatcher.serve(
+            Array(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1}"#.utf8), on: connection)
         #expect(connection.queuedMessages == 1)
         #expect(await hub.publish("newHeads", result: 1) == 1)
         #expect(await hub.publish("newHeads", result: 2) == 1)
@@ -227,12 +238,16 @@ import Testing
         await hub.registerKind("newHeads")
         let dispatcher = RPCDispatcher(registry: RPCMethodRegistry(), hub: hub)
         let connection = RPCConnection()
-        await dispatcher.serve(Array(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1}"#.utf8), on: connection)
+        await dispatcher.serve(
+            Array(#"{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1}"#.utf8), on: connection)
         await hub.publish("newHeads", result: "a")
         let first = try JSONParser.parse(try #require(await connection.next()))
         let id = try #require(first["result"]?.stringValue)
         let second = try JSONParser.parse(try #require(await connection.next()))
-        #expect(second == ["jsonrpc": "2.0", "method": "eth_subscription", "params": ["subscription": .string(id), "result": "a"]])
+        #expect(
+            second == [
+                "jsonrpc": "2.0", "method": "eth_subscription", "params": ["subscription": .string(id), "result": "a"],
+            ])
         connection.close()
         #expect(await connection.next() == nil)
     }
