@@ -252,3 +252,50 @@ import Testing
         #expect(await connection.next() == nil)
     }
 }
+
+/// Subscription limits and batches through the dispatcher, without sockets.
+@Suite struct SubscriptionLimitTests {
+    @Test func perConnectionLimitAndBatchSubscribe() async throws {
+        let hub = SubscriptionHub(maxSubscriptionsPerConnection: 2)
+        await hub.registerKind("newHeads")
+        var registry = RPCMethodRegistry()
+        registry.registerStandardMethods(chainID: 1)
+        let dispatcher = RPCDispatcher(registry: registry, hub: hub)
+        let connection = RPCConnection()
+        // A batch may mix subscribe with calls; the batch answer comes before any notification.
+        let batch = """
+            [{"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":1},
+             {"jsonrpc":"2.0","method":"eth_chainId","id":2},
+             {"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":3},
+             {"jsonrpc":"2.0","method":"eth_subscribe","params":["newHeads"],"id":4}]
+            """
+        await dispatcher.serve(Array(batch.utf8), on: connection)
+        #expect(await hub.publish("newHeads", result: "h") == 2)
+        let answerBytes = try #require(await connection.next())
+        let answer = try #require(try JSONParser.parse(answerBytes).arrayValue)
+        #expect(answer.count == 4)
+        #expect(answer[0]["result"]?.stringValue?.hasPrefix("0x") == true)
+        #expect(answer[1]["result"] == "0x1")
+        #expect(answer[2]["result"]?.stringValue?.hasPrefix("0x") == true)
+        #expect(answer[3]["error"]?["code"] == -32005)
+        let first = try JSONParser.parse(try #require(await connection.next()))
+        #expect(first["method"] == "eth_subscription")
+        #expect(first["params"]?["result"] == "h")
+        // Another connection cannot cancel these.
+        let other = RPCConnection()
+        let id = try #require(answer[0]["result"]?.stringValue)
+        await dispatcher.serve(
+            Array(#"{"jsonrpc":"2.0","method":"eth_unsubscribe","params":["\#(id)"],"id":9}"#.utf8), on: other)
+        #expect(try JSONParser.parse(try #require(await other.next()))["error"]?["code"] == -32000)
+        // Dropping the connection frees its subscriptions.
+        await hub.removeConnection(connection)
+        #expect(await hub.count == 0)
+    }
+
+    @Test func notificationShapeIsExact() {
+        let bytes = SubscriptionHub.notification(namespace: "kss", id: "0xab", resultJSON: Array("[1]".utf8))
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == #"{"jsonrpc":"2.0","method":"kss_subscription","params":{"subscription":"0xab","result":[1]}}"#)
+    }
+}
