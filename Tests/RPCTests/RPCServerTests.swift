@@ -183,6 +183,38 @@ import Testing
         }
     }
 
+    /// WebSocket size limits: a message over `maxRequestBytes` gets a `-32005` answer (as HTTP's 413 body)
+    /// and the connection stays usable; a frame over the frame limit (max(16 KiB, maxRequestBytes)) ends it.
+    @Test func webSocketOversizedMessages() async throws {
+        try await Self.server().makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let ended = try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(port)/",
+                configuration: .init(maxFrameSize: 1 << 20),
+                logger: Logger(label: "test.ws")
+            ) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                func pad(_ n: Int) -> String {
+                    #"{"jsonrpc":"2.0","method":"eth_chainId","id":2,"pad":""# + String(repeating: "x", count: n)
+                        + #""}"#
+                }
+                try await outbound.write(.text(pad(5000)))
+                guard case .text(let answer)? = try await messages.next() else {
+                    Issue.record("no answer")
+                    return
+                }
+                #expect(try JSONParser.parse(answer)["error"]?["code"] == -32005)
+                try await outbound.write(.text(#"{"jsonrpc":"2.0","method":"eth_chainId","id":1}"#))
+                #expect(try await messages.next() == .text(#"{"jsonrpc":"2.0","id":1,"result":"0x7a69"}"#))
+                // Over the 16 KiB frame limit: no answer, the connection ends.
+                try await outbound.write(.text(pad(20000)))
+                let next = try? await messages.next()
+                #expect(next == nil)
+            }
+            #expect(ended != nil)
+        }
+    }
+
     /// A client that stops reading is disconnected once its queue overflows; memory stays bounded.
     @Test func slowConsumerIsDisconnected() async throws {
         let hub = SubscriptionHub()
