@@ -21,6 +21,10 @@ public struct RPCServerConfiguration: Sendable {
     public var webSocket: Bool
     /// WebSocket ping interval (nil disables pings).
     public var webSocketPing: Duration?
+    /// Close HTTP connections idle this long (default 120 s, geth's `IdleTimeout`; nil: never).
+    public var httpIdleTimeout: Duration?
+    /// Most simultaneous TCP connections (HTTP and WebSocket); further accepts wait (default 1024; nil: no cap).
+    public var maxConnections: Int?
 
     public init(
         host: String = "127.0.0.1",
@@ -28,7 +32,9 @@ public struct RPCServerConfiguration: Sendable {
         limits: RPCLimits = .init(),
         allowedOrigins: [String] = ["*"],
         webSocket: Bool = true,
-        webSocketPing: Duration? = .seconds(30)
+        webSocketPing: Duration? = .seconds(30),
+        httpIdleTimeout: Duration? = .seconds(120),
+        maxConnections: Int? = 1024
     ) {
         self.host = host
         self.port = port
@@ -36,6 +42,8 @@ public struct RPCServerConfiguration: Sendable {
         self.allowedOrigins = allowedOrigins
         self.webSocket = webSocket
         self.webSocketPing = webSocketPing
+        self.httpIdleTimeout = httpIdleTimeout
+        self.maxConnections = maxConnections
     }
 }
 
@@ -83,24 +91,31 @@ public struct RPCServer: Service {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in await http.respond(to: request) }
         let onListening = self.onListening
         let logger = self.logger
+        let idle = configuration.httpIdleTimeout.map { d -> TimeAmount in
+            let (seconds, attoseconds) = d.components
+            return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
+        let http1 = HTTP1Channel.Configuration(idleTimeout: idle)
         let server: HTTPServerBuilder
         if configuration.webSocket {
             let ws = WebSocketHandler(configuration: configuration, dispatcher: dispatcher)
             var wsConfig = WebSocketServerConfiguration(
-                maxFrameSize: max(1 << 14, min(configuration.limits.maxRequestBytes, 1 << 24)))
+                maxFrameSize: max(1 << 14, min(configuration.limits.maxRequestBytes, 1 << 24))
+            )
             wsConfig.autoPing = configuration.webSocketPing.map { .enabled(timePeriod: $0) } ?? .disabled
-            server = .http1WebSocketUpgrade(configuration: .init(ws: wsConfig)) { request, channel, _ in
+            server = .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: wsConfig)) { request, channel, _ in
                 ws.shouldUpgrade(request, channel: channel)
             }
         } else {
-            server = .http1()
+            server = .http1(configuration: http1)
         }
         return Application(
             responder: responder,
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
-                serverName: nil
+                serverName: nil,
+                availableConnectionsDelegate: configuration.maxConnections.map { MaximumAvailableConnections($0) }
             ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
