@@ -166,6 +166,7 @@ def hostile_bodies(rng, max_body):
             ("batch", b"[" + b",".join([one] * 100) + b"]", "application/json"),
             ("notifications", b'[{"jsonrpc":"2.0","method":"eth_chainId"}]', "application/json"),
             ("oversized", b"[" + b"1," * (max_body // 2 + 10) + b"1]", "application/json"),
+            ("wide-array", b"[" + b"1," * (max_body // 2 - 100) + b"1]", "application/json"),
             ("wrong-content-type", one, "text/plain"),
             ("long-string", b'{"jsonrpc":"2.0","id":1,"method":"' + b"a" * 1_000_000 + b'"}', "application/json"),
         ]

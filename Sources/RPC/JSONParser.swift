@@ -90,9 +90,13 @@ public enum JSONParser {
     }
 }
 
-private enum Frame {
-    case array([JSONValue])
-    case object(JSONObject, key: String)
+/// One open container. Mutated in place through `stack[top]` so its arrays stay uniquely referenced
+/// (binding them out of an enum payload and appending copied the whole container: quadratic time).
+private struct Frame {
+    var isObject: Bool
+    var values: [JSONValue] = []
+    var keys: [String] = []
+    var key: String = ""
 }
 
 private struct Parser {
@@ -138,7 +142,7 @@ private struct Parser {
                     value = .object(JSONObject())
                 } else {
                     let key = try parseKey()
-                    stack.append(.object(JSONObject(), key: key))
+                    stack.append(Frame(isObject: true, key: key))
                     continue outer
                 }
             case UInt8(ascii: "["):
@@ -149,7 +153,7 @@ private struct Parser {
                     i += 1
                     value = .array([])
                 } else {
-                    stack.append(.array([]))
+                    stack.append(Frame(isObject: false))
                     continue outer
                 }
             case UInt8(ascii: "\""):
@@ -169,33 +173,33 @@ private struct Parser {
                 throw .unexpectedByte(offset: i, byte: c)
             }
             // Complete containers upward until one wants another element.
-            while let top = stack.popLast() {
+            while !stack.isEmpty {
+                let top = stack.count - 1
                 skipWhitespace()
                 let sep = try peek()
-                switch top {
-                case .array(var arr):
-                    arr.append(value)
-                    if sep == UInt8(ascii: ",") {
-                        i += 1
-                        stack.append(.array(arr))
-                        continue outer
-                    } else if sep == UInt8(ascii: "]") {
-                        i += 1
-                        value = .array(arr)
-                    } else {
-                        throw .unexpectedByte(offset: i, byte: sep)
-                    }
-                case .object(var obj, let key):
-                    obj.append(key, value)
+                if stack[top].isObject {
+                    stack[top].keys.append(stack[top].key)
+                    stack[top].values.append(value)
                     if sep == UInt8(ascii: ",") {
                         i += 1
                         skipWhitespace()
-                        let next = try parseKey()
-                        stack.append(.object(obj, key: next))
+                        stack[top].key = try parseKey()
                         continue outer
                     } else if sep == UInt8(ascii: "}") {
                         i += 1
-                        value = .object(obj)
+                        let done = stack.removeLast()
+                        value = .object(JSONObject(uncheckedKeys: done.keys, values: done.values))
+                    } else {
+                        throw .unexpectedByte(offset: i, byte: sep)
+                    }
+                } else {
+                    stack[top].values.append(value)
+                    if sep == UInt8(ascii: ",") {
+                        i += 1
+                        continue outer
+                    } else if sep == UInt8(ascii: "]") {
+                        i += 1
+                        value = .array(stack.removeLast().values)
                     } else {
                         throw .unexpectedByte(offset: i, byte: sep)
                     }
@@ -254,7 +258,10 @@ private struct Parser {
             while i < b.count, b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") { i += 1 }
             guard i > digits else { throw .invalidNumber(offset: start) }
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+        guard let base = b.baseAddress else { throw .invalidNumber(offset: start) }
+        return String(
+            decoding: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + start, count: i - start),
+            as: UTF8.self)
     }
 
     /// Parses a string starting at the opening quote; leaves `i` after the closing quote.
@@ -263,16 +270,27 @@ private struct Parser {
         i += 1
         let start = i
         // Fast path: no escapes.
+        var high: UInt8 = 0
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
-                let s = String(validating: UnsafeRawBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+                let s: String?
+                if high & 0x80 == 0, let base = b.baseAddress {
+                    // ASCII only (hex strings, method names): no validation needed.
+                    s = String(
+                        decoding: UnsafeBufferPointer(
+                            start: base.assumingMemoryBound(to: UInt8.self) + start, count: i - start),
+                        as: UTF8.self)
+                } else {
+                    s = String(validating: UnsafeRawBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+                }
                 guard let s else { throw .invalidUTF8(offset: open) }
                 i += 1
                 return s
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw .controlCharacter(offset: i) }
+            high |= c
             i += 1
         }
         guard i < b.count else { throw .unexpectedEnd }

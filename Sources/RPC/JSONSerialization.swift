@@ -49,9 +49,15 @@ extension JSONValue {
         var s = s
         s.withUTF8 { u in
             var runStart = 0
-            for (idx, c) in u.enumerated() where c < 0x20 || c == 0x22 || c == 0x5C {
+            var idx = 0
+            let n = u.count
+            while idx < n {
+                let c = u[idx]
+                if c >= 0x20 && c != 0x22 && c != 0x5C {
+                    idx += 1
+                    continue
+                }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<idx]))
-                runStart = idx + 1
                 switch c {
                 case 0x22: out.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
@@ -59,12 +65,15 @@ extension JSONValue {
                 case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
                 case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigit(c >> 4), hexDigit(c & 0xF)])
                 }
+                idx += 1
+                runStart = idx
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<u.count]))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<n]))
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    @inline(__always) private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }

@@ -97,6 +97,12 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         values = members.map(\.1)
     }
 
+    /// Parallel arrays of equal length (parser use).
+    init(uncheckedKeys: [String], values: [JSONValue]) {
+        keys = uncheckedKeys
+        self.values = values
+    }
+
     /// Number of members (duplicates included).
     public var count: Int { keys.count }
 

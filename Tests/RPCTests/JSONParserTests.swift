@@ -110,6 +110,27 @@ import Testing
         }
     }
 
+    /// Wide containers parse in linear time. The first parser bound each container out of an enum
+    /// frame and appended to the copy, so every element copied the whole container: a 5 MiB body of
+    /// `[1,1,…]` kept a core busy for hours. Two million elements must now take seconds at most.
+    @Test(.timeLimit(.minutes(1))) func wideContainersAreLinear() throws {
+        let n = 2_000_000
+        var text = [UInt8]()
+        text.reserveCapacity(2 * n + 2)
+        text.append(UInt8(ascii: "["))
+        for k in 0..<n {
+            if k > 0 { text.append(UInt8(ascii: ",")) }
+            text.append(UInt8(ascii: "1"))
+        }
+        text.append(UInt8(ascii: "]"))
+        let limits = JSONParseLimits(maxBytes: 8 << 20)
+        #expect(try JSONParser.parse(text, limits: limits).arrayValue?.count == n)
+        let members = (0..<200_000).map { #""k\#($0)":[\#($0)]"# }.joined(separator: ",")
+        let object = try JSONParser.parse("{" + members + "}", limits: limits)
+        #expect(object.objectValue?.count == 200_000)
+        #expect(object["k199999"] == [199_999])
+    }
+
     @Test func serializationEscapes() {
         let s: JSONValue = .string("q\"b\\n\n\r\t\u{01}\u{1F}é")
         #expect(s.jsonString == #""q\"b\\n\n\r\t\u0001\u001fé""#)

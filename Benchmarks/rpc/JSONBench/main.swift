@@ -26,7 +26,10 @@ func best(_ label: String, bytes: Int, _ n: Int, _ body: () -> Int) {
         let ns = Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(n)
         bestNs = min(bestNs, ns)
     }
-    print(String(format: "%@ (%d B): %.0f ns/op  %.0f MB/s  [%d]", label, bytes, bestNs, Double(bytes) / bestNs * 1e3, sink & 1))
+    print(
+        String(
+            format: "%@ (%d B): %.0f ns/op  %.0f MB/s  [%d]", label, bytes, bestNs, Double(bytes) / bestNs * 1e3,
+            sink & 1))
 }
 
 let n = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 100_000
@@ -50,4 +53,12 @@ best("serialize block header", bytes: blockBytes.count, n) {
     var s = 0
     for _ in 0..<n { s &+= block.serialized().count }
     return s
+}
+let bigArray = Array(("[" + Array(repeating: "1", count: 400_000).joined(separator: ",") + "]").utf8)
+best("parse 400k-element array", bytes: bigArray.count, 1) {
+    (try? JSONParser.parse(bigArray, limits: JSONParseLimits(maxBytes: 1 << 30)))?.arrayValue?.count ?? 0
+}
+let bigObject = Array(("{" + (0..<100_000).map { "\"k\($0)\":1" }.joined(separator: ",") + "}").utf8)
+best("parse 100k-member object", bytes: bigObject.count, 1) {
+    (try? JSONParser.parse(bigObject, limits: JSONParseLimits(maxBytes: 1 << 30)))?.objectValue?.count ?? 0
 }
