@@ -4,14 +4,19 @@ public struct JSONParseLimits: Sendable, Hashable {
     public var maxBytes: Int
     /// Deepest accepted nesting of arrays and objects (`[[1]]` has depth 2).
     public var maxDepth: Int
+    /// Most values (scalars and containers) in one text. Bounds memory: a parsed value costs far
+    /// more than its text (`1,` is 2 bytes of input but a 24-byte ``JSONValue`` plus array slack).
+    public var maxValues: Int
 
     /// - Parameters:
     ///   - maxBytes: defaults to 5 MiB (geth's HTTP body limit).
     ///   - maxDepth: defaults to 64; real Ethereum requests nest at most ~6 levels. Clamped to
     ///     ``maxAllowedDepth``.
-    public init(maxBytes: Int = 5 * 1024 * 1024, maxDepth: Int = 64) {
+    ///   - maxValues: defaults to 250,000 (a batch of 1000 calls has ~10,000).
+    public init(maxBytes: Int = 5 * 1024 * 1024, maxDepth: Int = 64, maxValues: Int = 250_000) {
         self.maxBytes = maxBytes
         self.maxDepth = max(0, min(maxDepth, JSONParseLimits.maxAllowedDepth))
+        self.maxValues = maxValues
     }
 
     /// The largest depth limit accepted (1024). Parsing is iterative, but a parsed ``JSONValue`` is
@@ -25,6 +30,8 @@ public enum JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooLarge(size: Int, limit: Int)
     /// Nesting deeper than ``JSONParseLimits/maxDepth``.
     case tooDeep(offset: Int, limit: Int)
+    /// More values than ``JSONParseLimits/maxValues``.
+    case tooManyValues(offset: Int, limit: Int)
     /// The input is empty or only whitespace.
     case empty
     /// The input ended inside a value.
@@ -46,6 +53,7 @@ public enum JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .tooLarge(let size, let limit): "JSON text of \(size) bytes exceeds the limit of \(limit)"
         case .tooDeep(let offset, let limit): "JSON nesting deeper than \(limit) at offset \(offset)"
+        case .tooManyValues(let offset, let limit): "more than \(limit) JSON values at offset \(offset)"
         case .empty: "empty JSON text"
         case .unexpectedEnd: "unexpected end of JSON input"
         case .unexpectedByte(let offset, let byte): "invalid character 0x\(String(byte, radix: 16)) at offset \(offset)"
@@ -70,7 +78,9 @@ public enum JSONParser {
         -> JSONValue
     {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(size: bytes.count, limit: limits.maxBytes) }
-        var p = Parser(bytes: bytes, maxDepth: max(0, min(limits.maxDepth, JSONParseLimits.maxAllowedDepth)))
+        var p = Parser(
+            bytes: bytes, maxDepth: max(0, min(limits.maxDepth, JSONParseLimits.maxAllowedDepth)),
+            maxValues: limits.maxValues)
         return try p.parseDocument()
     }
 
@@ -102,12 +112,15 @@ private struct Frame {
 private struct Parser {
     let b: UnsafeRawBufferPointer
     let maxDepth: Int
+    let maxValues: Int
+    var valueCount = 0
     var i = 0
     var stack: [Frame] = []
 
-    init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+    init(bytes: UnsafeRawBufferPointer, maxDepth: Int, maxValues: Int) {
         b = bytes
         self.maxDepth = maxDepth
+        self.maxValues = maxValues
     }
 
     @inline(__always) mutating func skipWhitespace() {
@@ -132,6 +145,8 @@ private struct Parser {
             // Parse the start of a value; containers push a frame and continue with their first element.
             skipWhitespace()
             let c = try peek()
+            valueCount += 1
+            guard valueCount <= maxValues else { throw .tooManyValues(offset: i, limit: maxValues) }
             switch c {
             case UInt8(ascii: "{"):
                 guard stack.count < maxDepth else { throw .tooDeep(offset: i, limit: maxDepth) }

@@ -2,7 +2,8 @@
 ///
 /// Semantics (JSON-RPC 2.0 and geth where the spec is silent):
 /// - invalid JSON or nesting deeper than ``RPCLimits/maxJSONDepth``: one `-32700` error, id null;
-/// - a body over ``RPCLimits/maxRequestBytes``: one `-32005` error, id null (HTTP answers 413 first);
+/// - a body over ``RPCLimits/maxRequestBytes`` or with more than ``RPCLimits/maxJSONValues`` values:
+///   one `-32005` error, id null (HTTP answers 413 first for size);
 /// - a request that is not an object, lacks `"jsonrpc":"2.0"`, has a non-string `method` or an id that
 ///   is not a number/string/null: `-32600` (id null unless the id itself was valid);
 /// - `params` that is not an array (named params) or absent/null: `-32602` / empty list;
@@ -62,8 +63,13 @@ public struct RPCDispatcher: Sendable {
         do throws(JSONParseError) {
             parsed = try JSONParser.parse(body, limits: limits.parseLimits)
         } catch {
-            if case .tooLarge = error {
+            switch error {
+            case .tooLarge:
                 return RPCDispatcher.errorResponse(id: .null, .limitExceeded("request body too large: \(error)"))
+            case .tooManyValues:
+                return RPCDispatcher.errorResponse(id: .null, .limitExceeded("request too complex: \(error)"))
+            default:
+                break
             }
             return RPCDispatcher.errorResponse(id: .null, .parseError(error.description))
         }

@@ -11,6 +11,9 @@ public struct RPCLimits: Sendable, Hashable {
     public var maxResponseBytes: Int
     /// Deepest JSON nesting accepted in a request (default 64).
     public var maxJSONDepth: Int
+    /// Most JSON values in one request (default 250,000); more is one `-32005` error. Bounds the
+    /// memory of a parsed body to a few times its size.
+    public var maxJSONValues: Int
     /// Per WebSocket connection: most queued outbound messages (responses + notifications) before the
     /// connection is closed as a slow consumer (default 4096).
     public var maxQueuedMessages: Int
@@ -26,7 +29,8 @@ public struct RPCLimits: Sendable, Hashable {
         maxJSONDepth: Int = 64,
         maxQueuedMessages: Int = 4096,
         maxQueuedBytes: Int = 16 * 1024 * 1024,
-        maxSubscriptionsPerConnection: Int = 1000
+        maxSubscriptionsPerConnection: Int = 1000,
+        maxJSONValues: Int = 250_000
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxBatchLength = maxBatchLength
@@ -35,8 +39,11 @@ public struct RPCLimits: Sendable, Hashable {
         self.maxQueuedMessages = maxQueuedMessages
         self.maxQueuedBytes = maxQueuedBytes
         self.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
+        self.maxJSONValues = maxJSONValues
     }
 
     /// Parser limits derived from these.
-    public var parseLimits: JSONParseLimits { JSONParseLimits(maxBytes: maxRequestBytes, maxDepth: maxJSONDepth) }
+    public var parseLimits: JSONParseLimits {
+        JSONParseLimits(maxBytes: maxRequestBytes, maxDepth: maxJSONDepth, maxValues: maxJSONValues)
+    }
 }

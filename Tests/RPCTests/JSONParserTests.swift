@@ -123,8 +123,13 @@ import Testing
             text.append(UInt8(ascii: "1"))
         }
         text.append(UInt8(ascii: "]"))
-        let limits = JSONParseLimits(maxBytes: 8 << 20)
+        let limits = JSONParseLimits(maxBytes: 8 << 20, maxValues: 3_000_000)
         #expect(try JSONParser.parse(text, limits: limits).arrayValue?.count == n)
+        // The default cap stops the same text early: the array is value 1, element k is value k + 2 at
+        // byte 1 + 2k, so value 250,001 is element 249,999 at byte 499,999.
+        #expect(throws: JSONParseError.tooManyValues(offset: 499_999, limit: 250_000)) {
+            try JSONParser.parse(text, limits: JSONParseLimits(maxBytes: 8 << 20))
+        }
         let members = (0..<200_000).map { #""k\#($0)":[\#($0)]"# }.joined(separator: ",")
         let object = try JSONParser.parse("{" + members + "}", limits: limits)
         #expect(object.objectValue?.count == 200_000)

@@ -85,6 +85,10 @@ import Testing
         #expect(errorCode(try await call(#"{"jsonrpc":"2.0","method":"test_echo","params":{"a":1},"id":1}"#)) == -32602)
         #expect(errorCode(try await call(#"{"jsonrpc":"2.0","method":"test_echo","params":"x","id":1}"#)) == -32602)
         #expect(errorCode(try await call(#"{"jsonrpc":"2.0","method":"eth_chainId","params":[1],"id":1}"#)) == -32602)
+        // Too many values: -32005.
+        let wide = RPCDispatcher(registry: RPCMethodRegistry(), limits: RPCLimits(maxJSONValues: 10))
+        let wideAnswer = await wide.handle(Array("[1,2,3,4,5,6,7,8,9,10,11]".utf8))
+        #expect(try wideAnswer.map { try JSONParser.parse($0) }?["error"]?["code"] == -32005)
         // Deep nesting is rejected as a parse error, not a crash.
         let deep = String(repeating: "[", count: 17) + String(repeating: "]", count: 17)
         #expect(errorCode(try await call(deep)) == -32700)
