@@ -112,96 +112,71 @@ public struct BLS12381Fp: Hashable, Sendable {
 
     /// Subtracts p if self ≥ p (input < 2p).
     @inlinable @inline(__always) func reducedOnce() -> BLS12381Fp {
-        var b: UInt64 = 0
-        let (x0, o0a) = l0.subtractingReportingOverflow(BLS12381Fp.p0)
-        let (s0, o0b) = x0.subtractingReportingOverflow(b)
-        b = (o0a || o0b) ? 1 : 0
-        let (x1, o1a) = l1.subtractingReportingOverflow(BLS12381Fp.p1)
-        let (s1, o1b) = x1.subtractingReportingOverflow(b)
-        b = (o1a || o1b) ? 1 : 0
-        let (x2, o2a) = l2.subtractingReportingOverflow(BLS12381Fp.p2)
-        let (s2, o2b) = x2.subtractingReportingOverflow(b)
-        b = (o2a || o2b) ? 1 : 0
-        let (x3, o3a) = l3.subtractingReportingOverflow(BLS12381Fp.p3)
-        let (s3, o3b) = x3.subtractingReportingOverflow(b)
-        b = (o3a || o3b) ? 1 : 0
-        let (x4, o4a) = l4.subtractingReportingOverflow(BLS12381Fp.p4)
-        let (s4, o4b) = x4.subtractingReportingOverflow(b)
-        b = (o4a || o4b) ? 1 : 0
-        let (x5, o5a) = l5.subtractingReportingOverflow(BLS12381Fp.p5)
-        let (s5, o5b) = x5.subtractingReportingOverflow(b)
-        b = (o5a || o5b) ? 1 : 0
-        if b != 0 { return self }
+        var t: UInt128 = 0
+        t = UInt128(l0) &- UInt128(BLS12381Fp.p0)
+        let s0 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(l1) &- UInt128(BLS12381Fp.p1) &- (t >> 127)
+        let s1 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(l2) &- UInt128(BLS12381Fp.p2) &- (t >> 127)
+        let s2 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(l3) &- UInt128(BLS12381Fp.p3) &- (t >> 127)
+        let s3 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(l4) &- UInt128(BLS12381Fp.p4) &- (t >> 127)
+        let s4 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(l5) &- UInt128(BLS12381Fp.p5) &- (t >> 127)
+        let s5 = UInt64(truncatingIfNeeded: t)
+        // t >> 127 is the final borrow: self < p, keep self.
+        if t >> 127 != 0 { return self }
         return BLS12381Fp(l0: s0, l1: s1, l2: s2, l3: s3, l4: s4, l5: s5)
     }
 
     @inlinable @inline(__always) public static func + (a: BLS12381Fp, b: BLS12381Fp) -> BLS12381Fp {
-        // a, b < p < 2^381: the sum fits in 384 bits.
-        var c: UInt64 = 0
-        let (x0, o0a) = a.l0.addingReportingOverflow(b.l0)
-        let (s0, o0b) = x0.addingReportingOverflow(c)
-        c = (o0a || o0b) ? 1 : 0
-        let (x1, o1a) = a.l1.addingReportingOverflow(b.l1)
-        let (s1, o1b) = x1.addingReportingOverflow(c)
-        c = (o1a || o1b) ? 1 : 0
-        let (x2, o2a) = a.l2.addingReportingOverflow(b.l2)
-        let (s2, o2b) = x2.addingReportingOverflow(c)
-        c = (o2a || o2b) ? 1 : 0
-        let (x3, o3a) = a.l3.addingReportingOverflow(b.l3)
-        let (s3, o3b) = x3.addingReportingOverflow(c)
-        c = (o3a || o3b) ? 1 : 0
-        let (x4, o4a) = a.l4.addingReportingOverflow(b.l4)
-        let (s4, o4b) = x4.addingReportingOverflow(c)
-        c = (o4a || o4b) ? 1 : 0
-        let (x5, o5a) = a.l5.addingReportingOverflow(b.l5)
-        let (s5, o5b) = x5.addingReportingOverflow(c)
-        c = (o5a || o5b) ? 1 : 0
-        _ = c
+        // a, b < p < 2^381: the sum fits in 384 bits. Carries via UInt128 (adc chains).
+        var t: UInt128 = 0
+        t = UInt128(a.l0) &+ UInt128(b.l0)
+        let s0 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l1) &+ UInt128(b.l1) &+ (t >> 64)
+        let s1 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l2) &+ UInt128(b.l2) &+ (t >> 64)
+        let s2 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l3) &+ UInt128(b.l3) &+ (t >> 64)
+        let s3 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l4) &+ UInt128(b.l4) &+ (t >> 64)
+        let s4 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l5) &+ UInt128(b.l5) &+ (t >> 64)
+        let s5 = UInt64(truncatingIfNeeded: t)
         return BLS12381Fp(l0: s0, l1: s1, l2: s2, l3: s3, l4: s4, l5: s5).reducedOnce()
     }
 
     @inlinable @inline(__always) public static func - (a: BLS12381Fp, b: BLS12381Fp) -> BLS12381Fp {
-        var br: UInt64 = 0
-        let (x0, o0a) = a.l0.subtractingReportingOverflow(b.l0)
-        let (s0, o0b) = x0.subtractingReportingOverflow(br)
-        br = (o0a || o0b) ? 1 : 0
-        let (x1, o1a) = a.l1.subtractingReportingOverflow(b.l1)
-        let (s1, o1b) = x1.subtractingReportingOverflow(br)
-        br = (o1a || o1b) ? 1 : 0
-        let (x2, o2a) = a.l2.subtractingReportingOverflow(b.l2)
-        let (s2, o2b) = x2.subtractingReportingOverflow(br)
-        br = (o2a || o2b) ? 1 : 0
-        let (x3, o3a) = a.l3.subtractingReportingOverflow(b.l3)
-        let (s3, o3b) = x3.subtractingReportingOverflow(br)
-        br = (o3a || o3b) ? 1 : 0
-        let (x4, o4a) = a.l4.subtractingReportingOverflow(b.l4)
-        let (s4, o4b) = x4.subtractingReportingOverflow(br)
-        br = (o4a || o4b) ? 1 : 0
-        let (x5, o5a) = a.l5.subtractingReportingOverflow(b.l5)
-        let (s5, o5b) = x5.subtractingReportingOverflow(br)
-        br = (o5a || o5b) ? 1 : 0
+        var t: UInt128 = 0
+        t = UInt128(a.l0) &- UInt128(b.l0)
+        let s0 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l1) &- UInt128(b.l1) &- (t >> 127)
+        let s1 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l2) &- UInt128(b.l2) &- (t >> 127)
+        let s2 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l3) &- UInt128(b.l3) &- (t >> 127)
+        let s3 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l4) &- UInt128(b.l4) &- (t >> 127)
+        let s4 = UInt64(truncatingIfNeeded: t)
+        t = UInt128(a.l5) &- UInt128(b.l5) &- (t >> 127)
+        let s5 = UInt64(truncatingIfNeeded: t)
         // Add p back (wrapping) iff the subtraction borrowed.
-        let mask = 0 &- br
-        var c: UInt64 = 0
-        let (y0, q0a) = s0.addingReportingOverflow(BLS12381Fp.p0 & mask)
-        let (r0, q0b) = y0.addingReportingOverflow(c)
-        c = (q0a || q0b) ? 1 : 0
-        let (y1, q1a) = s1.addingReportingOverflow(BLS12381Fp.p1 & mask)
-        let (r1, q1b) = y1.addingReportingOverflow(c)
-        c = (q1a || q1b) ? 1 : 0
-        let (y2, q2a) = s2.addingReportingOverflow(BLS12381Fp.p2 & mask)
-        let (r2, q2b) = y2.addingReportingOverflow(c)
-        c = (q2a || q2b) ? 1 : 0
-        let (y3, q3a) = s3.addingReportingOverflow(BLS12381Fp.p3 & mask)
-        let (r3, q3b) = y3.addingReportingOverflow(c)
-        c = (q3a || q3b) ? 1 : 0
-        let (y4, q4a) = s4.addingReportingOverflow(BLS12381Fp.p4 & mask)
-        let (r4, q4b) = y4.addingReportingOverflow(c)
-        c = (q4a || q4b) ? 1 : 0
-        let (y5, q5a) = s5.addingReportingOverflow(BLS12381Fp.p5 & mask)
-        let (r5, q5b) = y5.addingReportingOverflow(c)
-        c = (q5a || q5b) ? 1 : 0
-        _ = c
+        let mask = 0 &- UInt64(truncatingIfNeeded: t >> 127)
+        var u: UInt128 = 0
+        u = UInt128(s0) &+ UInt128(BLS12381Fp.p0 & mask)
+        let r0 = UInt64(truncatingIfNeeded: u)
+        u = UInt128(s1) &+ UInt128(BLS12381Fp.p1 & mask) &+ (u >> 64)
+        let r1 = UInt64(truncatingIfNeeded: u)
+        u = UInt128(s2) &+ UInt128(BLS12381Fp.p2 & mask) &+ (u >> 64)
+        let r2 = UInt64(truncatingIfNeeded: u)
+        u = UInt128(s3) &+ UInt128(BLS12381Fp.p3 & mask) &+ (u >> 64)
+        let r3 = UInt64(truncatingIfNeeded: u)
+        u = UInt128(s4) &+ UInt128(BLS12381Fp.p4 & mask) &+ (u >> 64)
+        let r4 = UInt64(truncatingIfNeeded: u)
+        u = UInt128(s5) &+ UInt128(BLS12381Fp.p5 & mask) &+ (u >> 64)
+        let r5 = UInt64(truncatingIfNeeded: u)
         return BLS12381Fp(l0: r0, l1: r1, l2: r2, l3: r3, l4: r4, l5: r5)
     }
 
@@ -215,10 +190,8 @@ public struct BLS12381Fp: Hashable, Sendable {
     @inlinable @inline(__always) static func madd(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> (
         UInt64, UInt64
     ) {
-        let (h, l) = a.multipliedFullWidth(by: b)
-        let (l1, o1) = l.addingReportingOverflow(c)
-        let (l2, o2) = l1.addingReportingOverflow(d)
-        return (h &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0), l2)
+        let t = UInt128(a) &* UInt128(b) &+ UInt128(c) &+ UInt128(d)
+        return (UInt64(truncatingIfNeeded: t >> 64), UInt64(truncatingIfNeeded: t))
     }
 
     /// Montgomery product a·b·R^{-1} mod p (CIOS, no-carry variant), fully unrolled.

@@ -28,16 +28,38 @@ public enum MultiScalarMultiplication {
         return Int(truncatingIfNeeded: v & ((1 << UInt64(width)) - 1))
     }
 
+    /// Σ scalars[i]·points[i] by Straus' method (interleaved 4-bit windows, one shared doubling
+    /// chain); best for a handful of points. The arrays must have equal length.
+    public static func straus<C: WeierstrassCurve>(_ points: [JacobianPoint<C>], _ scalars: [UInt256])
+        -> JacobianPoint<C>
+    {
+        precondition(points.count == scalars.count, "straus: points and scalars differ in length")
+        let tables: [[JacobianPoint<C>]] = points.map { p in
+            var t = [JacobianPoint<C>](repeating: .infinity, count: 16)
+            t[1] = p
+            for i in 2..<16 { t[i] = t[i - 1] + p }
+            return t
+        }
+        let top = scalars.map(\.bitLength).max() ?? 0
+        var acc = JacobianPoint<C>.infinity
+        var w = (top + 3) / 4 - 1
+        while w >= 0 {
+            if !acc.isInfinity { acc = acc.doubled().doubled().doubled().doubled() }
+            for j in 0..<points.count {
+                let d = digit(scalars[j], w * 4, 4)
+                if d != 0 { acc = acc + tables[j][d] }
+            }
+            w -= 1
+        }
+        return acc
+    }
+
     /// Σ scalars[i]·points[i]; the arrays must have equal length.
     public static func msm<C: WeierstrassCurve>(_ points: [JacobianPoint<C>], _ scalars: [UInt256]) -> JacobianPoint<C> {
         precondition(points.count == scalars.count, "msm: points and scalars differ in length")
         let n = points.count
         if n == 0 { return .infinity }
-        if n < 4 {
-            var acc = JacobianPoint<C>.infinity
-            for i in 0..<n { acc = acc + points[i].multiplied(by: scalars[i]) }
-            return acc
-        }
+        if n < 4 { return straus(points, scalars) }
         let c = windowBits(n)
         let windows = (256 + c - 1) / c
         var acc = JacobianPoint<C>.infinity

@@ -103,6 +103,65 @@ public enum BLS12381Pairing {
         return f.conjugate()
     }
 
+    /// A G2 point with its Miller-loop line coefficients precomputed (the P-independent parts), for
+    /// fixed second arguments such as KZG's −G2 and [τ]₂.
+    public struct G2Prepared: Sendable {
+        /// Per step: (w⁰ coefficient, factor of xP, factor of yP).
+        let lines: [(BLS12381Fp2, BLS12381Fp2, BLS12381Fp2)]
+
+        public init(_ q: G2Affine) {
+            var lines: [(BLS12381Fp2, BLS12381Fp2, BLS12381Fp2)] = []
+            lines.reserveCapacity(70)
+            var t = Projective(x: q.x, y: q.y, z: .one)
+            let one = BLS12381Fp.one
+            let minusOne = -BLS12381Fp.one
+            var i = 62
+            while i >= 0 {
+                // doublingStep with xP = 1, −yP = −1 gives the factors themselves (up to sign).
+                let (a, b, c) = doublingStep(&t, one, minusOne)
+                lines.append((a, b, -c))
+                if (BLS12381.xAbs >> UInt64(i)) & 1 == 1 {
+                    let (d, e, f) = additionStep(&t, q.x, q.y, one, one)
+                    lines.append((d, e, f))
+                }
+                i -= 1
+            }
+            self.lines = lines
+        }
+    }
+
+    /// The Miller loop with precomputed G2 lines; equals `millerLoop` on the same points.
+    public static func millerLoop(prepared pairs: [(G1Affine, G2Prepared)]) -> BLS12381Fp12 {
+        var f = BLS12381Fp12.one
+        if pairs.isEmpty { return f }
+        let negPy = pairs.map { -$0.0.y }
+        var idx = 0
+        var i = 62
+        while i >= 0 {
+            if i != 62 { f = f.squared() }
+            for j in 0..<pairs.count {
+                let (a, b, c) = pairs[j].1.lines[idx]
+                f = f.mulByLine(a, b.scaled(by: pairs[j].0.x), c.scaled(by: negPy[j]))
+            }
+            idx += 1
+            if (BLS12381.xAbs >> UInt64(i)) & 1 == 1 {
+                for j in 0..<pairs.count {
+                    let (a, b, c) = pairs[j].1.lines[idx]
+                    f = f.mulByLine(a, b.scaled(by: pairs[j].0.x), c.scaled(by: pairs[j].0.y))
+                }
+                idx += 1
+            }
+            i -= 1
+        }
+        return f.conjugate()
+    }
+
+    /// Whether ∏ e(Pᵢ, Qᵢ) = 1 for prepared Qᵢ (infinity pairs left out by the caller).
+    public static func check(prepared pairs: [(G1Affine, G2Prepared)]) -> Bool {
+        if pairs.isEmpty { return true }
+        return finalExponentiation(millerLoop(prepared: pairs)).isOne
+    }
+
     /// a^|x| in the cyclotomic subgroup.
     static func cyclotomicPowXAbs(_ a: BLS12381Fp12) -> BLS12381Fp12 {
         let x = BLS12381.xAbs

@@ -25,18 +25,20 @@ public enum KZGPointEvaluation {
         "b5bfd7dd8cdeb128843bc287230af38926187075cbfbefa81009a2ce615ac53d2914e5870cb452d2afaaab24f3499f72"
         + "185cbfee53492714734429b7b38608e23926c911cceceac9a36851477ba4c60b087041de621000edc98edada20c1def2"
 
-    static let tauG2: BLS12381Pairing.G2Affine = {
+    /// [τ]₂ with its Miller-loop lines precomputed.
+    static let tauG2: BLS12381Pairing.G2Prepared = {
         guard let b = Hex.decode(tauG2Hex), case let .success(q) = BLS12381Compressed.decodeG2(b),
             let a = q.computeAffine()
         else { preconditionFailure("the built-in [τ]₂ constant does not decode") }
-        return .init(x: a.x, y: a.y)
+        return .init(.init(x: a.x, y: a.y))
     }()
 
-    static let negG2: BLS12381Pairing.G2Affine = {
+    /// −G2 with its Miller-loop lines precomputed.
+    static let negG2: BLS12381Pairing.G2Prepared = {
         guard let a = BLS12381G2.blsGenerator.negated().computeAffine() else {
             preconditionFailure("the G2 generator is not infinity")
         }
-        return .init(x: a.x, y: a.y)
+        return .init(.init(x: a.x, y: a.y))
     }()
 
     /// The 64-byte success output: FIELD_ELEMENTS_PER_BLOB ‖ BLS_MODULUS, big-endian words.
@@ -70,10 +72,10 @@ public enum KZGPointEvaluation {
             case let .success(proof) = BLS12381Compressed.decodeG1(Array(input[144..<192]))
         else { return false }
         // e(C − [y]G1, G2) = e(π, [τ]₂ − [z]G2)  ⇔  e(C − [y]G1 + [z]π, −G2) · e(π, [τ]₂) = 1.
-        let lhs = c - BLS12381G1.blsGenerator.multiplied(by: y) + proof.multiplied(by: z)
-        var pairs: [(BLS12381Pairing.G1Affine, BLS12381Pairing.G2Affine)] = []
+        let lhs = c + MultiScalarMultiplication.straus([BLS12381G1.blsGenerator.negated(), proof], [y, z])
+        var pairs: [(BLS12381Pairing.G1Affine, BLS12381Pairing.G2Prepared)] = []
         if let a = lhs.computeAffine() { pairs.append((.init(x: a.x, y: a.y), negG2)) }
         if let a = proof.computeAffine() { pairs.append((.init(x: a.x, y: a.y), tauG2)) }
-        return BLS12381Pairing.check(pairs)
+        return BLS12381Pairing.check(prepared: pairs)
     }
 }

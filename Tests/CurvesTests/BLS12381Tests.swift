@@ -289,3 +289,17 @@ enum B {
         }
     }
 }
+
+@Suite struct BLS12381PreparedPairingTests {
+    /// The Miller loop with precomputed G2 lines equals the plain one (multi-pair, random points).
+    @Test func preparedMillerLoopMatches() {
+        var g = SplitMix64(seed: 0xb15_000c)
+        let pairs = (0..<3).map { _ in
+            (B.affine1(BLS12381G1.blsGenerator.multiplied(by: B.randomScalar(&g))),
+                B.affine2(BLS12381G2.blsGenerator.multiplied(by: B.randomScalar(&g))))
+        }
+        let plain = BLS12381Pairing.millerLoop(pairs)
+        let prepared = BLS12381Pairing.millerLoop(prepared: pairs.map { ($0.0, BLS12381Pairing.G2Prepared($0.1)) })
+        #expect(plain == prepared)
+    }
+}

@@ -57,9 +57,8 @@ import Testing
         ])
     }
 
-    /// Every precompile is implemented: none answers `.notImplemented`, and each fails with all gas
-    /// on an input of the wrong shape (192 zero bytes is valid only for none of them except the
-    /// identity-like hashes, so only the curve precompiles are checked).
+    /// The former placeholders (KZG, BLS12-381) are implemented: on an input of the wrong shape each
+    /// fails with `.invalidInput` (not `.notImplemented`) and uses all gas.
     @Test func curvePrecompilesRejectMalformedInputWithAllGas() {
         let osaka = PrecompileSet(fork: .osaka)
         for id: UInt16 in [0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11] {

@@ -383,6 +383,21 @@ def gen_cases(scale, ts_path):
     return cases
 
 
+def check_tau_g2(ts_path):
+    """Our built-in [tau]_2 equals g2_monomial[1] of the trusted setup file (c-kzg-4844 format:
+    two count lines, 4096 G1 Lagrange points, then the 65 G2 monomials)."""
+    import re
+    lines = [l.strip() for l in open(ts_path) if l.strip()]
+    n1, n2 = int(lines[0]), int(lines[1])
+    g2_1 = lines[2 + n1 + 1]
+    src = open(os.path.join(ROOT, "Sources", "Precompiles", "KZGPointEvaluation.swift")).read()
+    m = re.search(r'tauG2Hex =\s*"([0-9a-f]+)"\s*\+\s*"([0-9a-f]+)"', src)
+    ours = m.group(1) + m.group(2) if m else ""
+    print(f"[tau]_2: setup has {n1} G1 / {n2} G2 points; g2_monomial[1] {'matches' if ours == g2_1 else 'DIFFERS FROM'} "
+          f"our constant")
+    return ours == g2_1
+
+
 def cross_check_py_ecc(count):
     """map_to_curve + clear_cofactor for G1 by py_ecc equals arkworks' (independent reference)."""
     from py_ecc.bls.hash_to_curve import clear_cofactor_G1, map_to_curve_G1
@@ -427,6 +442,8 @@ def main():
         cases += geth_cases(args.geth_dir)
     bad_ecc = cross_check_py_ecc(max(1, int(200 * args.scale)))
     print(f"py_ecc vs arkworks map_fp_to_g1: {max(1, int(200 * args.scale))} cases, {bad_ecc} mismatches")
+    tau_ok = check_tau_g2(args.trusted_setup) if args.trusted_setup else True
+    bad_ecc += 0 if tau_ok else 1
     t0 = time.time()
     results = run_ours([(a, x) for _, a, x, _ in cases])
     print(f"ran {len(cases)} precompile calls through hemi in {time.time() - t0:.1f}s")
