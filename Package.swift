@@ -99,13 +99,13 @@ let package = Package(
         ),
         .target(
             name: "PoP",
-            dependencies: ["Primitives", "Hashing", "Bitcoin", "BitcoinView", "Ethereum", "L2Chain"],
+            dependencies: ["Primitives", "Hashing", "Bitcoin", "BitcoinView", "Ethereum", "KVStore", "L2Chain"],
             swiftSettings: strict
         ),
         .target(
             name: "Sequencer",
             dependencies: [
-                "Primitives", "Hashing", "Ethereum", "EVM", "Execution", "L2Chain", "PoP",
+                "Primitives", "Hashing", "Ethereum", "EVM", "Execution", "L2Chain",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
