@@ -124,8 +124,8 @@ let package = Package(
         .target(
             name: "Node",
             dependencies: [
-                "Primitives", "Hashing", "Secp256k1", "Bitcoin", "Ethereum", "KVStore", "L2Chain", "PoP", "Sequencer", "RPC",
-                "BitcoinNode",
+                "Primitives", "Hashing", "Secp256k1", "Bitcoin", "Ethereum", "EVM", "Execution", "KVStore", "L2Chain", "PoP",
+                "Sequencer", "RPC", "BitcoinNode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -215,6 +215,7 @@ let package = Package(
             name: "L2Tests",
             dependencies: [
                 "L2Chain", "PoP", "Sequencer", "RPC", "Node", "Ethereum", "Execution", "EVM", "KVStore", "BitcoinView",
+                "MerkleTrie",
                 "Secp256k1", "Primitives", "Hashing", "TestSupport",
             ],
             swiftSettings: strict

@@ -38,7 +38,8 @@ public protocol BlockIndexer: Sendable {
 /// read transactions from any thread.
 public final class L2Chain: @unchecked Sendable {
     // SAFETY (@unchecked): mutable state lives in Mutexes; the store is Sendable.
-    public let config: ChainConfig
+    /// The chain's parameters; on reopen `genesisTimestamp` is the stored genesis block's.
+    public private(set) var config: ChainConfig
     public let store: LMDBStore
     let tMeta, tHeaders, tHashes, tBodies, tReceipts, tTxLookup, tAccounts, tStorage, tCode, tHistory: KVTable
     let indexers: [any BlockIndexer]
@@ -87,6 +88,7 @@ public final class L2Chain: @unchecked Sendable {
                 tables: (tMeta, tHeaders, tAccounts, tStorage, tCode))
             world = Mutex(ws)
             published = Mutex(ChainSnapshot(head: head, accounts: ws.accounts))
+            if let g = try header(number: 0) { self.config.genesisTimestamp = g.header.timestamp }
         } else {
             var accounts: [EVMAddress: Account] = [:]
             for (a, g) in config.alloc {
