@@ -1,5 +1,5 @@
-public import Bitcoin
-public import Ethereum
+internal import Bitcoin
+internal import Ethereum
 internal import Hashing
 public import Primitives
 internal import Secp256k1

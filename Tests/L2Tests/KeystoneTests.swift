@@ -1,6 +1,7 @@
 import BitcoinView
 import Ethereum
 import Hashing
+import KVStore
 import L2Chain
 import PoP
 import Primitives
