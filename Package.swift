@@ -138,7 +138,7 @@ let package = Package(
             name: "hemi",
             dependencies: [
                 "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
-                "BitcoinView", "BitcoinNode", "Node",
+                "BitcoinView", "BitcoinNode", "Node", "Ethereum", "Secp256k1", "L2Chain", "PoP", "Sequencer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -7,7 +7,7 @@ struct Hemi: AsyncParsableCommand {
         commandName: "hemi",
         abstract: "Hemi node tools.",
         discussion: "Subcommand groups: btc (Bitcoin consensus checks on files), evm (Ethereum execution conformance).",
-        subcommands: [BTC.self, EVMCommands.self]
+        subcommands: [BTC.self, EVMCommands.self, L2Commands.self]
     )
 }
 
