@@ -200,8 +200,16 @@ public struct StateHost: EVMHost {
         warmSlots.insert(SlotKey(address: address, key: key)).inserted ? .cold : .warm
     }
 
-    /// State tests (geth's `vmTestBlockHash`): keccak256 of the block number's decimal digits.
-    public func blockHash(number: UInt64) -> Bytes32 { Keccak256.hash(Array(String(number).utf8)) }
+    /// Hashes BLOCKHASH returns during block execution (ancestors by number; missing ones give
+    /// zero). Nil for state tests, which use geth's `vmTestBlockHash` rule instead.
+    public var blockHashes: [UInt64: Bytes32]?
+
+    /// The ancestor's hash from `blockHashes`; without them (state tests, geth's `vmTestBlockHash`)
+    /// keccak256 of the block number's decimal digits.
+    public func blockHash(number: UInt64) -> Bytes32 {
+        if let blockHashes { return blockHashes[number] ?? .zero }
+        return Keccak256.hash(Array(String(number).utf8))
+    }
 
     public mutating func emitLog(address: EVMAddress, topics: [Bytes32], data: [UInt8]) {
         logs.append(LogEntry(address: address, topics: topics, data: data))

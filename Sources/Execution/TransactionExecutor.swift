@@ -4,7 +4,7 @@ internal import Precompiles
 public import Primitives
 
 /// Why a transaction was rejected before execution (the state is left untouched).
-public enum TransactionRejection: Error, Sendable, CustomStringConvertible {
+public enum TransactionRejection: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(TransactionValidationError)
     case nonceMismatch(expected: UInt64, got: UInt64)
     case senderNotEOA
