@@ -68,10 +68,14 @@ public struct BlockBuilder {
     public private(set) var gasUsed: UInt64 = 0
     var logCount: UInt64 = 0
 
-    public init(config: ChainConfig, context: L2BlockContext, state: [EVMAddress: Account]) {
+    /// `blockHashes`: ancestors' hashes by number for BLOCKHASH (the last 256 are enough).
+    public init(
+        config: ChainConfig, context: L2BlockContext, state: [EVMAddress: Account], blockHashes: [UInt64: Bytes32] = [:]
+    ) {
         self.config = config
         self.context = context
         self.host = StateHost(fork: config.fork, accounts: state)
+        self.host.blockHashes = blockHashes
     }
 
     var environment: BlockEnvironment {

@@ -108,7 +108,7 @@ public enum CallExecutor {
     /// Runs `request` with `gasLimit` on `accounts` in the block `context`.
     public static func call(
         _ request: CallRequest, gasLimit: UInt64, accounts: [EVMAddress: Account], context: L2BlockContext,
-        config: ChainConfig
+        config: ChainConfig, blockHashes: [UInt64: Bytes32] = [:]
     ) -> Result<CallOutcome, CallError> {
         let from = request.from ?? .zero
         let ethFork = Ethereum.Fork(rawValue: Int(config.fork.rawValue)) ?? .cancun
@@ -125,6 +125,7 @@ public enum CallExecutor {
         if balance < cost { return .failure(.insufficientFunds) }
 
         var host = StateHost(fork: config.fork, accounts: accounts)
+        host.blockHashes = blockHashes
         host.beginTransaction()
         host.txContext = TxContext(
             gasPrice: price, origin: from, coinbase: context.coinbase, number: context.number,
@@ -168,7 +169,7 @@ public enum CallExecutor {
     /// returned as `.failed` with the revert output.
     public static func estimateGas(
         _ request: CallRequest, cap: UInt64, accounts: [EVMAddress: Account], context: L2BlockContext,
-        config: ChainConfig
+        config: ChainConfig, blockHashes: [UInt64: Bytes32] = [:]
     ) -> Result<UInt64, CallError> {
         var hi = cap
         if let g = request.gas, g < hi { hi = g }
@@ -181,7 +182,7 @@ public enum CallExecutor {
             if affordable < UInt256(hi) { hi = affordable.l0 }
         }
         let top: CallOutcome
-        switch call(request, gasLimit: hi, accounts: accounts, context: context, config: config) {
+        switch call(request, gasLimit: hi, accounts: accounts, context: context, config: config, blockHashes: blockHashes) {
         case .failure(let e): return .failure(e)
         case .success(let o): top = o
         }
@@ -189,7 +190,7 @@ public enum CallExecutor {
             return .failure(.failed(reverted: top.status == .revert, output: top.output, reason: "\(top.status)"))
         }
         func ok(_ g: UInt64) -> Bool {
-            if case .success(let o) = call(request, gasLimit: g, accounts: accounts, context: context, config: config) {
+            if case .success(let o) = call(request, gasLimit: g, accounts: accounts, context: context, config: config, blockHashes: blockHashes) {
                 return o.status.isSuccess
             }
             return false

@@ -46,6 +46,8 @@ public final class L2Chain: @unchecked Sendable {
     let world: Mutex<WorldState>
     let published: Mutex<ChainSnapshot>
     let listeners = Mutex<[@Sendable (CommittedBlock) -> Void]>([])
+    /// Hashes of the latest 256 blocks (BLOCKHASH).
+    let recentHashes = Mutex<[UInt64: Bytes32]>([:])
 
     static let coreTables = [
         "meta", "headers", "hashes", "bodies", "receipts", "txlookup", "accounts", "storage", "code", "history",
@@ -89,6 +91,14 @@ public final class L2Chain: @unchecked Sendable {
             world = Mutex(ws)
             published = Mutex(ChainSnapshot(head: head, accounts: ws.accounts))
             if let g = try header(number: 0) { self.config.genesisTimestamp = g.header.timestamp }
+            var hashes: [UInt64: Bytes32] = [:]
+            var n = headNumber
+            while n + 256 > headNumber, let h = try header(number: n) {
+                hashes[n] = h.hash
+                if n == 0 { break }
+                n -= 1
+            }
+            recentHashes.withLock { $0 = hashes }
         } else {
             var accounts: [EVMAddress: Account] = [:]
             for (a, g) in config.alloc {
@@ -199,10 +209,14 @@ public final class L2Chain: @unchecked Sendable {
             l1OriginTimestamp: config.genesisTimestamp)
     }
 
+    /// Hashes of the latest 256 blocks by number (what BLOCKHASH can see from the next block).
+    public var blockHashes: [UInt64: Bytes32] { recentHashes.withLock { $0 } }
+
     /// A builder for the next block with its L1-attributes deposit applied.
     public func makeBuilder(timestamp: UInt64) -> BlockBuilder {
         let snap = snapshot
-        var b = BlockBuilder(config: config, context: nextContext(timestamp: timestamp), state: snap.accounts)
+        var b = BlockBuilder(
+            config: config, context: nextContext(timestamp: timestamp), state: snap.accounts, blockHashes: blockHashes)
         _ = b.applyL1Attributes()
         return b
     }
@@ -243,8 +257,9 @@ public final class L2Chain: @unchecked Sendable {
         guard ctx.baseFee == expectedBaseFee else { throw .invalidBlock("base fee \(ctx.baseFee), expected \(expectedBaseFee)") }
         guard h.timestamp > snap.head.header.timestamp else { throw .invalidBlock("timestamp not after parent") }
         let config = self.config
+        let hashes = blockHashes
         let result: Result<BlockBuilder, L2ChainError> = runWithLargeStack {
-            var b = BlockBuilder(config: config, context: ctx, state: snap.accounts)
+            var b = BlockBuilder(config: config, context: ctx, state: snap.accounts, blockHashes: hashes)
             let rules = TransactionRules.hemi(fork: Ethereum.Fork(rawValue: Int(config.fork.rawValue)) ?? .cancun, chainID: UInt256(config.chainID))
             for (i, tx) in block.transactions.enumerated() {
                 let sealed = SealedTransaction(tx)
@@ -319,6 +334,10 @@ public final class L2Chain: @unchecked Sendable {
             throw .storage("\(error)")
         }
         let accounts = world.withLock { $0.accounts }
+        recentHashes.withLock { h in
+            h[n] = block.header.hash
+            if n >= 256 { h[n - 256] = nil }
+        }
         published.withLock { $0 = ChainSnapshot(head: block.header, accounts: accounts) }
         for f in listeners.withLock({ $0 }) { f(block) }
     }
