@@ -158,3 +158,47 @@ enum BlockRootsCheck {
 extension Transaction {
     func sealedCopy() -> SealedTransaction { SealedTransaction(self) }
 }
+
+@Suite struct CallExecutorTests {
+    @Test func estimateIsSufficientAndTight() throws {
+        let clock = TestClock()
+        let chain = try L2Chain(path: makeTempDir("call"), config: devConfig())
+        let pool = TxPool(chain: chain)
+        let producer = BlockProducer(chain: chain, pool: pool, blockTime: 1, now: clock.next)
+        try pool.add(signedEIP1559(devAccounts[0], nonce: 0, to: nil, data: loggerInit, gas: 200_000).sealedCopy())
+        let b = try producer.produceBlock()
+        let contract = try #require(b.receipts.compactMap(\.contractAddress).first)
+        let snap = chain.snapshot
+        let ctx = chain.nextContext(timestamp: clock.next())
+        // A first write to a fresh slot: SSTORE 20k + cold costs; the estimate must be enough and minimal.
+        let data = UInt256(7).bigEndianBytes
+        let req = CallRequest(from: devAccounts[1].address, to: contract, data: data)
+        let est: UInt64 = try runWithLargeStack {
+            CallExecutor.estimateGas(req, cap: 30_000_000, accounts: snap.accounts, context: ctx, config: chain.config)
+        }.get()
+        let atEstimate = runWithLargeStack {
+            CallExecutor.call(req, gasLimit: est, accounts: snap.accounts, context: ctx, config: chain.config)
+        }
+        let below = runWithLargeStack {
+            CallExecutor.call(req, gasLimit: est - 1, accounts: snap.accounts, context: ctx, config: chain.config)
+        }
+        #expect(try atEstimate.get().status == .success)
+        #expect((try? below.get().status) != .success)
+        // The estimate used as a real transaction's gas limit succeeds.
+        try pool.add(signedEIP1559(devAccounts[1], nonce: 0, to: contract, data: data, gas: est).sealedCopy())
+        let b2 = try producer.produceBlock()
+        #expect(b2.receipts.last?.receipt.succeeded == true)
+        #expect(b2.receipts.last?.gasUsed ?? 0 <= est)
+        // A revert surfaces with its output; intrinsic gas is checked.
+        let reverter = CallRequest(from: devAccounts[1].address, to: nil, data: [0x60, 0x2a, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xfd])
+        let r = runWithLargeStack {
+            CallExecutor.call(reverter, gasLimit: 100_000, accounts: snap.accounts, context: ctx, config: chain.config)
+        }
+        #expect(try r.get().status == .revert)
+        #expect(try r.get().output == UInt256(42).bigEndianBytes)
+        let low = runWithLargeStack {
+            CallExecutor.call(req, gasLimit: 20_000, accounts: snap.accounts, context: ctx, config: chain.config)
+        }
+        #expect(throws: CallError.self) { try low.get() }
+    }
+}
