@@ -128,6 +128,7 @@ let package = Package(
                 "Primitives", "Hashing", "Secp256k1", "Bitcoin", "Ethereum", "EVM", "Execution", "KVStore", "L2Chain", "PoP",
                 "Sequencer", "RPC", "BitcoinNode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -139,7 +140,7 @@ let package = Package(
             name: "hemi",
             dependencies: [
                 "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
-                "BitcoinView", "BitcoinNode", "Node", "Ethereum", "Secp256k1", "L2Chain", "PoP", "Sequencer",
+                "BitcoinView", "BitcoinNode", "Node", "Ethereum", "Secp256k1", "L2Chain", "PoP", "Sequencer", "KVStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

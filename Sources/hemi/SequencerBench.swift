@@ -3,6 +3,7 @@ import EVM
 import Ethereum
 import Foundation
 import Hashing
+import KVStore
 import L2Chain
 import Node
 import PoP
