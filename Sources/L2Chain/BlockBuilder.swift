@@ -146,7 +146,23 @@ public struct BlockBuilder {
         if let to = d.to { host.warm(to) }
         for a in host.precompiles.addresses { host.warm(a) }
         host.warm(env.coinbase)
-        let gas = Int64(clamping: d.gasLimit)
+        // Regolith: intrinsic gas counts; a deposit that cannot pay it fails using its whole limit.
+        let ethFork = Ethereum.Fork(rawValue: Int(config.fork.rawValue)) ?? .cancun
+        let intrinsic = IntrinsicGas.compute(
+            data: d.data, isCreate: d.to == nil, accessListAddresses: 0, accessListStorageKeys: 0, authorizations: 0,
+            fork: ethFork
+        ).regular
+        guard intrinsic <= d.gasLimit else {
+            host.touch(d.from)
+            var acct = host.accounts[d.from] ?? Account()
+            acct.nonce = nonceBefore &+ 1
+            host.accounts[d.from] = acct
+            host.finalizeTransaction()
+            return record(
+                sealed, from: d.from, to: d.to, succeeded: false, used: d.gasLimit, price: .zero, created: nil,
+                depositNonce: nonceBefore, isDeposit: true)
+        }
+        let gas = Int64(clamping: d.gasLimit - intrinsic)
         let result: ExecutionResult
         if let to = d.to {
             host.touch(d.from)

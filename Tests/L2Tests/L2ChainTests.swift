@@ -65,6 +65,13 @@ import Testing
             let b1 = try producer.produceBlock()
             #expect(b1.transactions.count == 3)  // L1 attributes + 2
             #expect(b1.transactions[0].transaction.type == .deposit)
+            // The L1-attributes deposit: 164 bytes of Ecotone calldata to a code-less predeploy, so it
+            // uses exactly its intrinsic gas (21000 + 4 per zero byte + 16 per non-zero byte).
+            let calldata = b1.transactions[0].transaction.data
+            #expect(calldata.count == 164 && Array(calldata.prefix(4)) == [0x44, 0x0a, 0x5e, 0x20])
+            let zeros = UInt64(calldata.filter { $0 == 0 }.count)
+            #expect(b1.receipts[0].gasUsed == 21_000 + 4 * zeros + 16 * (164 - zeros))
+            #expect(b1.receipts[0].receipt.depositNonce == 0 && b1.receipts[0].receipt.depositReceiptVersion == 1)
             #expect(b1.receipts.allSatisfy { $0.receipt.succeeded == true })
             contract = b1.receipts.compactMap(\.contractAddress).first
             #expect(contract != nil)
