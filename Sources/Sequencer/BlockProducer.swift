@@ -56,7 +56,8 @@ public final class BlockProducer: @unchecked Sendable {
             var dropped: [Bytes32] = []
             var taken = 0
             var blockedSenders = Set<Bytes20>()
-            for t in pool.executable(accounts: b.host.accounts, baseFee: b.context.baseFee) {
+            let cap = Int(b.gasRemaining / 21_000) + 1
+            for t in pool.executable(accounts: b.host.accounts, baseFee: b.context.baseFee, limit: Swift.min(maxTransactions, cap) * 2) {
                 if taken >= maxTransactions || b.gasRemaining < 21_000 { break }
                 if blockedSenders.contains(t.sender) { continue }
                 do {
@@ -121,7 +122,7 @@ public final class BlockProducer: @unchecked Sendable {
                         let snap = chain.snapshot
                         let baseFee = chain.config.computeNextBaseFee(
                             parentGasUsed: snap.head.header.gasUsed, parentBaseFee: snap.head.header.baseFeePerGas ?? .zero)
-                        if pool.executable(accounts: snap.accounts, baseFee: baseFee).isEmpty { break }
+                        if pool.executable(accounts: snap.accounts, baseFee: baseFee, limit: 1).isEmpty { break }
                         let b = try produceBlock(maxTransactions: 1)
                         if b.transactions.count <= 1 { break }  // nothing applied: avoid spinning
                     }

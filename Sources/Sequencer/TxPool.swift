@@ -209,8 +209,9 @@ public final class TxPool: Sendable {
 
     /// Executable transactions for a block at `baseFee` on `accounts`: per sender the contiguous
     /// run from its account nonce, merged across senders by effective tip (highest first; ties by
-    /// sender address then nonce, so the order is deterministic).
-    public func executable(accounts: [EVMAddress: Account], baseFee: UInt256) -> [PooledTransaction] {
+    /// sender address bytes, then nonce, so the order is deterministic). A sender whose next
+    /// transaction cannot pay `baseFee` contributes nothing further. At most `limit` results.
+    public func executable(accounts: [EVMAddress: Account], baseFee: UInt256, limit: Int = .max) -> [PooledTransaction] {
         var queues: [[PooledTransaction]] = state.withLock { s in
             var out: [[PooledTransaction]] = []
             for (sender, q) in s.bySender {
@@ -224,22 +225,55 @@ public final class TxPool: Sendable {
             }
             return out
         }
-        queues.sort { $0[0].sender.hex < $1[0].sender.hex }
-        var heads = [Int](repeating: 0, count: queues.count)
-        var result: [PooledTransaction] = []
-        while true {
-            var best = -1
-            var bestTip = UInt256.zero
-            for (i, q) in queues.enumerated() where heads[i] < q.count {
-                guard let tip = q[heads[i]].sealed.transaction.effectiveTip(baseFee: baseFee) else { continue }
-                if best < 0 || tip > bestTip {
-                    best = i
-                    bestTip = tip
+        func key(_ a: Bytes20) -> (UInt64, UInt64, UInt32) { (a.a.byteSwapped, a.b.byteSwapped, a.c.byteSwapped) }
+        queues.sort { key($0[0].sender) < key($1[0].sender) }
+        // Max-heap of (tip, queue index) over each queue's next transaction.
+        var heap: [(tip: UInt256, q: Int)] = []
+        heap.reserveCapacity(queues.count)
+        func above(_ x: (tip: UInt256, q: Int), _ y: (tip: UInt256, q: Int)) -> Bool {
+            x.tip != y.tip ? x.tip > y.tip : x.q < y.q
+        }
+        func push(_ e: (tip: UInt256, q: Int)) {
+            heap.append(e)
+            var i = heap.count - 1
+            while i > 0 {
+                let p = (i - 1) / 2
+                if !above(heap[i], heap[p]) { break }
+                heap.swapAt(i, p)
+                i = p
+            }
+        }
+        func pop() -> (tip: UInt256, q: Int)? {
+            guard let top = heap.first else { return nil }
+            let last = heap.removeLast()
+            if !heap.isEmpty {
+                heap[0] = last
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    let r = l + 1
+                    var m = i
+                    if l < heap.count && above(heap[l], heap[m]) { m = l }
+                    if r < heap.count && above(heap[r], heap[m]) { m = r }
+                    if m == i { break }
+                    heap.swapAt(i, m)
+                    i = m
                 }
             }
-            if best < 0 { break }
-            result.append(queues[best][heads[best]])
-            heads[best] += 1
+            return top
+        }
+        var heads = [Int](repeating: 0, count: queues.count)
+        for (i, q) in queues.enumerated() {
+            if let tip = q[0].sealed.transaction.effectiveTip(baseFee: baseFee) { push((tip, i)) }
+        }
+        var result: [PooledTransaction] = []
+        while result.count < limit, let top = pop() {
+            let i = top.q
+            result.append(queues[i][heads[i]])
+            heads[i] += 1
+            if heads[i] < queues[i].count, let tip = queues[i][heads[i]].sealed.transaction.effectiveTip(baseFee: baseFee) {
+                push((tip, i))
+            }
         }
         return result
     }
