@@ -99,13 +99,13 @@ let package = Package(
         ),
         .target(
             name: "PoP",
-            dependencies: ["Primitives", "Hashing", "Bitcoin", "BitcoinView", "Ethereum", "L2Chain"],
+            dependencies: ["Primitives", "Hashing", "Bitcoin", "BitcoinView", "Ethereum", "KVStore", "L2Chain"],
             swiftSettings: strict
         ),
         .target(
             name: "Sequencer",
             dependencies: [
-                "Primitives", "Hashing", "Ethereum", "EVM", "Execution", "L2Chain", "PoP",
+                "Primitives", "Hashing", "Ethereum", "EVM", "Execution", "L2Chain",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -125,9 +125,10 @@ let package = Package(
         .target(
             name: "Node",
             dependencies: [
-                "Primitives", "Hashing", "Secp256k1", "Bitcoin", "Ethereum", "KVStore", "L2Chain", "PoP", "Sequencer", "RPC",
-                "BitcoinNode",
+                "Primitives", "Hashing", "Secp256k1", "Bitcoin", "Ethereum", "EVM", "Execution", "KVStore", "L2Chain", "PoP",
+                "Sequencer", "RPC", "BitcoinNode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -139,7 +140,8 @@ let package = Package(
             name: "hemi",
             dependencies: [
                 "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
-                "BitcoinView", "BitcoinNode", "Node", "BitcoinP2P", "KVStore",
+                "BitcoinView", "BitcoinNode", "Node", "BitcoinP2P", "KVStore", "Ethereum", "Secp256k1", "L2Chain", "PoP",
+                "Sequencer",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -238,6 +240,7 @@ let package = Package(
             name: "L2Tests",
             dependencies: [
                 "L2Chain", "PoP", "Sequencer", "RPC", "Node", "Ethereum", "Execution", "EVM", "KVStore", "BitcoinView",
+                "MerkleTrie",
                 "Secp256k1", "Primitives", "Hashing", "TestSupport",
             ],
             swiftSettings: strict

@@ -6,8 +6,9 @@ struct Hemi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hemi",
         abstract: "Hemi node tools.",
-        discussion: "Subcommand groups: btc (Bitcoin consensus checks on files), evm (Ethereum execution conformance).",
-        subcommands: [BTC.self, EVMCommands.self]
+        discussion: "With no subcommand: devnet (a local Hemi L2 with JSON-RPC). Subcommand groups: btc (Bitcoin consensus checks on files), evm (Ethereum execution conformance).",
+        subcommands: [Devnet.self, BTC.self, EVMCommands.self, L2Commands.self],
+        defaultSubcommand: Devnet.self
     )
 }
 

@@ -1,2 +1,0 @@
-// Composition root: configuration, components and their lifecycle (issue 6).
-import RPC
