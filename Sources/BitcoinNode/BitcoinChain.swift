@@ -394,6 +394,12 @@ public final class BitcoinChain<Store: KVStore> {
             sequence += 1
             candidates[hash] = sequence
         }
+        // Blocks waiting for missing ancestor data may be connectable now.
+        for h in skipped where candidates[h] == nil {
+            sequence += 1
+            candidates[h] = sequence
+        }
+        skipped.removeAll()
         return true
     }
 

@@ -61,6 +61,26 @@ import Testing
         try verifyIndexes(a, blocks: chainA)
     }
 
+    /// A fork's headers arrive first, then its blocks newest first: the node waits for the missing
+    /// ancestors and switches to the fork once the last missing block (the fork's first, which alone
+    /// has less work than the tip) arrives.
+    @Test func forkBlocksArrivingNewestFirst() async throws {
+        let (a, genBase, baseBlocks) = try await Self.base(20, seed: 13)
+        var genA = genBase
+        for _ in 0..<3 { try await genA.mineNext(a) }
+        let b = try await Self.fresh(baseBlocks)
+        var genB = genBase
+        genB.branchSalt = 4
+        var branchB: [Block] = []
+        for _ in 0..<5 { branchB.append(try await genB.mineNext(b)) }
+        try a.acceptHeaders(branchB.map(\.header))
+        #expect(a.bestHeader.hash == b.tip.hash)
+        #expect(a.blocksToDownload(limit: 10) == branchB.map { $0.computeHash() })
+        for blk in branchB.reversed() { try await a.acceptBlock(blk) }
+        #expect(a.tip.hash == b.tip.hash)
+        expectSameIndexes(try dumpIndexes(a), try dumpIndexes(b), "fork delivered newest first")
+    }
+
     /// A heavier branch whose 3rd block carries an input with a bad signature: the node connects the
     /// first two, marks the bad block failed and its descendants failed-parent, returns to the best
     /// valid chain, and rejects headers and blocks built on the invalid block.

@@ -165,7 +165,10 @@ struct ChainGenerator {
             avail.removeFirst(take)
             let total = spent.reduce(Int64(0)) { $0 + $1.output.value }
             let fee = Int64(1000 * take)
-            let outCount = 1 + Int(rng.next() % 3)
+            var outCount = 1 + Int(rng.next() % 3)
+            // Coins split over many blocks get small: leave dust-sized ones alone.
+            if total - fee < 20_000 { continue }
+            outCount = min(outCount, Int((total - fee) / 10_000))
             let each = (total - fee) / Int64(outCount)
             var outputs: [TxOut] = []
             for o in 0..<outCount {
