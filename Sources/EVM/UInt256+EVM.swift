@@ -285,6 +285,14 @@ extension UInt256 {
     @inlinable
     public static func evmAddMod(_ a: UInt256, _ b: UInt256, _ m: UInt256) -> UInt256 {
         if m.isZero { return .zero }
+        if m.l3 != 0 && a.l3 <= m.l3 && b.l3 <= m.l3 {
+            // Operands at most slightly above a modulus of 193+ bits (the usual case in modular
+            // arithmetic code): a < (m.l3 + 1)·2^192 <= 2m, so one conditional subtraction reduces each,
+            // and their sum (< 2m) needs one more; a sum past 2^256 wraps back below it.
+            let x = a < m ? a : a &- m, y = b < m ? b : b &- m
+            let (t, c) = x.addingReportingOverflow(y)
+            return c || t >= m ? t &- m : t
+        }
         let (s, carry) = a.addingReportingOverflow(b)
         if !carry {
             if s < m { return s }
