@@ -173,6 +173,7 @@ extension UInt256 {
             un[0] = u[0] << s
         }
         let vtop = vn[n - 1], vnext = vn[n - 2]
+        let recip = reciprocal2by1(vtop)
         var j = m - n
         while j >= 0 {
             let ujn = un[j + n], ujn1 = un[j + n - 1]
@@ -181,7 +182,7 @@ extension UInt256 {
                 qhat = .max
                 (rhat, rhatOverflow) = ujn1.addingReportingOverflow(vtop)
             } else {
-                (qhat, rhat) = vtop.dividingFullWidth((ujn, ujn1))
+                (qhat, rhat) = udivrem2by1(ujn, ujn1, vtop, recip)
             }
             while !rhatOverflow {
                 let (ph, pl) = qhat.multipliedFullWidth(by: vnext)
@@ -226,6 +227,35 @@ extension UInt256 {
         } else {
             for i in 0..<n { r[i] = (un[i] >> s) | (un[i + 1] << (64 - s)) }
         }
+    }
+
+    /// `floor((2^128 - 1) / d) - 2^64` for a normalised `d` (top bit set): the reciprocal that lets
+    /// `udivrem2by1` divide by `d` with multiplications (Möller & Granlund, "Improved division by
+    /// invariant integers", 2011). One 128-by-64 division, done once per `knuthDivide`: Swift lowers
+    /// `dividingFullWidth` to the `__udivti3` library call, which is slow in the Knuth loop.
+    @usableFromInline @inline(__always)
+    static func reciprocal2by1(_ d: UInt64) -> UInt64 {
+        // (2^128 - 1) - d·2^64 = (~d)·2^64 + (2^64 - 1); ~d < d, so the quotient fits 64 bits.
+        d.dividingFullWidth((~d, .max)).quotient
+    }
+
+    /// `(u1·2^64 + u0) / d` and the remainder, for a normalised `d` with reciprocal `v` and `u1 < d`
+    /// (Möller & Granlund, algorithm 4).
+    @usableFromInline @inline(__always)
+    static func udivrem2by1(_ u1: UInt64, _ u0: UInt64, _ d: UInt64, _ v: UInt64) -> (UInt64, UInt64) {
+        let (ph, pl) = v.multipliedFullWidth(by: u1)
+        let (q0, c) = pl.addingReportingOverflow(u0)
+        var q1 = ph &+ u1 &+ (c ? 1 : 0) &+ 1
+        var r = u0 &- q1 &* d
+        if r > q0 {
+            q1 &-= 1
+            r &+= d
+        }
+        if r >= d {
+            q1 &+= 1
+            r &-= d
+        }
+        return (q1, r)
     }
 
     @inlinable @inline(__always)
@@ -285,6 +315,14 @@ extension UInt256 {
     @inlinable
     public static func evmAddMod(_ a: UInt256, _ b: UInt256, _ m: UInt256) -> UInt256 {
         if m.isZero { return .zero }
+        if m.l3 != 0 && a.l3 <= m.l3 && b.l3 <= m.l3 {
+            // Operands at most slightly above a modulus of 193+ bits (the usual case in modular
+            // arithmetic code): a < (m.l3 + 1)·2^192 <= 2m, so one conditional subtraction reduces each,
+            // and their sum (< 2m) needs one more; a sum past 2^256 wraps back below it.
+            let x = a < m ? a : a &- m, y = b < m ? b : b &- m
+            let (t, c) = x.addingReportingOverflow(y)
+            return c || t >= m ? t &- m : t
+        }
         let (s, carry) = a.addingReportingOverflow(b)
         if !carry {
             if s < m { return s }

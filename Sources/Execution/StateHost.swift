@@ -10,8 +10,9 @@ public struct LogEntry: Sendable, Equatable {
     public var data: [UInt8]
 }
 
-/// The world state of one transaction executor: accounts with whole-state copy-on-write snapshots per
-/// frame (the `InMemoryHost` approach), plus what the transaction layer needs on top of it —
+/// The world state of one transaction executor: accounts in a dictionary with a per-change journal
+/// (each frame's changes are undone entry by entry when it reverts, so a frame costs O(its changes),
+/// not O(state)), plus what the transaction layer needs on top of it —
 /// precompile dispatch, touched accounts for EIP-161 cleanup, the mainnet RIPEMD-160 touch quirk,
 /// EIP-6780 selfdestruct rules and a record of calls into precompiles that are not implemented yet.
 public struct StateHost: EVMHost {
@@ -39,6 +40,8 @@ public struct StateHost: EVMHost {
     var sticky: Set<EVMAddress> = []
     var analyses = CodeAnalysisCache()
     let buffers = FrameBuffers()
+    /// Undo records of the changes made by the running frames (cleared per transaction).
+    var journal: [JournalEntry] = []
 
     static let ripemd = Precompile.address(3)
 
@@ -51,15 +54,16 @@ public struct StateHost: EVMHost {
 
     /// Resets the per-transaction sets (original values, transient storage, access lists, logs).
     public mutating func beginTransaction() {
-        original = [:]
-        transient = [:]
-        warmAccounts = []
-        warmSlots = []
-        destructed = []
-        createdInTx = []
-        touched = []
-        sticky = []
-        logs = []
+        original.removeAll(keepingCapacity: true)
+        transient.removeAll(keepingCapacity: true)
+        warmAccounts.removeAll(keepingCapacity: true)
+        warmSlots.removeAll(keepingCapacity: true)
+        destructed.removeAll(keepingCapacity: true)
+        createdInTx.removeAll(keepingCapacity: true)
+        touched.removeAll(keepingCapacity: true)
+        sticky.removeAll(keepingCapacity: true)
+        logs.removeAll(keepingCapacity: true)
+        journal.removeAll(keepingCapacity: true)
         hitUnimplementedPrecompile = nil
     }
 
@@ -83,48 +87,99 @@ public struct StateHost: EVMHost {
         if fork >= .spuriousDragon {
             for a in touched.union(sticky) where accounts[a]?.isEmpty == true { accounts[a] = nil }
         }
-        destructed = []
-        touched = []
-        sticky = []
+        destructed.removeAll(keepingCapacity: true)
+        touched.removeAll(keepingCapacity: true)
+        sticky.removeAll(keepingCapacity: true)
+        journal.removeAll(keepingCapacity: true)
     }
 
     // MARK: Journaling
 
-    struct Snapshot {
-        var accounts: [EVMAddress: Account]
-        var transient: [SlotKey: UInt256]
-        var warmAccounts: Set<EVMAddress>
-        var warmSlots: Set<SlotKey>
-        var logs: [LogEntry]
-        var destructed: Set<EVMAddress>
-        var createdInTx: Set<EVMAddress>
-        var touched: Set<EVMAddress>
+    /// How to undo one change made inside a frame.
+    enum JournalEntry {
+        /// The account was replaced or created: put back `old` (nil removes it).
+        case account(EVMAddress, Account?)
+        case balance(EVMAddress, UInt256)
+        case nonce(EVMAddress, UInt64)
+        /// The slot's previous value (nil: absent, i.e. zero).
+        case storage(EVMAddress, UInt256, UInt256?)
+        case transient(SlotKey, UInt256?)
+        case warmAccount(EVMAddress)
+        case warmSlot(SlotKey)
+        case destructed(EVMAddress)
+        case createdInTx(EVMAddress)
+        case touched(EVMAddress)
     }
 
-    func snapshot() -> Snapshot {
-        Snapshot(
-            accounts: accounts, transient: transient, warmAccounts: warmAccounts, warmSlots: warmSlots, logs: logs,
-            destructed: destructed, createdInTx: createdInTx, touched: touched)
+    /// A frame's starting point: the journal length and the log count.
+    struct Checkpoint {
+        var journal: Int
+        var logs: Int
     }
 
-    mutating func restore(_ s: Snapshot) {
-        if touched.contains(Self.ripemd) && !s.touched.contains(Self.ripemd) { sticky.insert(Self.ripemd) }
-        accounts = s.accounts
-        transient = s.transient
-        warmAccounts = s.warmAccounts
-        warmSlots = s.warmSlots
-        logs = s.logs
-        destructed = s.destructed
-        createdInTx = s.createdInTx
-        touched = s.touched
+    func snapshot() -> Checkpoint { Checkpoint(journal: journal.count, logs: logs.count) }
+
+    /// Undoes every change recorded after `c`, newest first.
+    mutating func restore(_ c: Checkpoint) {
+        while journal.count > c.journal {
+            switch journal.removeLast() {
+            case .account(let a, let old): accounts[a] = old
+            case .balance(let a, let v): accounts[a]?.balance = v
+            case .nonce(let a, let n): accounts[a]?.nonce = n
+            case .storage(let a, let k, let v): accounts[a]?.storage[k] = v
+            case .transient(let k, let v): transient[k] = v
+            case .warmAccount(let a): warmAccounts.remove(a)
+            case .warmSlot(let k): warmSlots.remove(k)
+            case .destructed(let a): destructed.remove(a)
+            case .createdInTx(let a): createdInTx.remove(a)
+            case .touched(let a):
+                touched.remove(a)
+                // A touch of 0x03 survives the revert (geth's/Parity's mainnet block 2675119 quirk).
+                if a == Self.ripemd { sticky.insert(a) }
+            }
+        }
+        if logs.count > c.logs { logs.removeSubrange(c.logs...) }
+    }
+
+    /// Marks `a` touched (EIP-161), journaled.
+    mutating func touchJournaled(_ a: EVMAddress) {
+        if touched.insert(a).inserted { journal.append(.touched(a)) }
+    }
+
+    /// Creates an empty account at `a` if there is none (journaled).
+    mutating func ensureAccount(_ a: EVMAddress) {
+        if accounts[a] == nil {
+            journal.append(.account(a, nil))
+            accounts[a] = Account()
+        }
+    }
+
+    /// Replaces (or removes) the account at `a`, journaled.
+    mutating func replaceAccount(_ a: EVMAddress, _ new: Account?) {
+        journal.append(.account(a, accounts[a]))
+        accounts[a] = new
+    }
+
+    mutating func setBalance(_ a: EVMAddress, _ v: UInt256) {
+        ensureAccount(a)
+        let old = accounts[a]?.balance ?? .zero
+        journal.append(.balance(a, old))
+        accounts[a]?.balance = v
+    }
+
+    mutating func setNonce(_ a: EVMAddress, _ n: UInt64) {
+        ensureAccount(a)
+        let old = accounts[a]?.nonce ?? 0
+        journal.append(.nonce(a, old))
+        accounts[a]?.nonce = n
     }
 
     mutating func transfer(from: EVMAddress, to: EVMAddress, _ value: UInt256) {
-        touched.insert(to)
-        touched.insert(from)
+        touchJournaled(to)
+        touchJournaled(from)
         if value.isZero { return }
-        accounts[from, default: Account()].balance = accounts[from, default: Account()].balance &- value
-        accounts[to, default: Account()].balance = accounts[to, default: Account()].balance &+ value
+        setBalance(from, balance(from) &- value)
+        setBalance(to, balance(to) &+ value)
     }
 
     // MARK: EVMHost
@@ -180,7 +235,14 @@ public struct StateHost: EVMHost {
             orig = current
         }
         let status = StorageStatus.classify(original: orig, current: current, new: value)
-        accounts[address, default: Account()].storage[key] = value.isZero ? nil : value
+        ensureAccount(address)
+        let old: UInt256?
+        if value.isZero {
+            old = accounts[address]?.storage.removeValue(forKey: key) ?? nil
+        } else {
+            old = accounts[address]?.storage.updateValue(value, forKey: key) ?? nil
+        }
+        journal.append(.storage(address, key, old))
         return status
     }
 
@@ -189,15 +251,22 @@ public struct StateHost: EVMHost {
     }
 
     public mutating func setTransientStorage(_ address: EVMAddress, key: UInt256, value: UInt256) {
-        transient[SlotKey(address: address, key: key)] = value.isZero ? nil : value
+        let k = SlotKey(address: address, key: key)
+        let old = value.isZero ? transient.removeValue(forKey: k) : transient.updateValue(value, forKey: k)
+        journal.append(.transient(k, old))
     }
 
     public mutating func accessAccount(_ address: EVMAddress) -> AccessStatus {
-        warmAccounts.insert(address).inserted ? .cold : .warm
+        guard warmAccounts.insert(address).inserted else { return .warm }
+        journal.append(.warmAccount(address))
+        return .cold
     }
 
     public mutating func accessStorage(_ address: EVMAddress, key: UInt256) -> AccessStatus {
-        warmSlots.insert(SlotKey(address: address, key: key)).inserted ? .cold : .warm
+        let k = SlotKey(address: address, key: key)
+        guard warmSlots.insert(k).inserted else { return .warm }
+        journal.append(.warmSlot(k))
+        return .cold
     }
 
     /// Hashes BLOCKHASH returns during block execution (ancestors by number; missing ones give
@@ -217,7 +286,7 @@ public struct StateHost: EVMHost {
 
     public mutating func selfDestruct(_ address: EVMAddress, beneficiary: EVMAddress) -> Bool {
         let bal = balance(address)
-        touched.insert(beneficiary)
+        touchJournaled(beneficiary)
         if fork >= .cancun && !createdInTx.contains(address) {
             // EIP-6780: only the balance moves; the account stays.
             if beneficiary != address { transfer(from: address, to: beneficiary, bal) }
@@ -226,16 +295,18 @@ public struct StateHost: EVMHost {
         if beneficiary != address {
             transfer(from: address, to: beneficiary, bal)
         }
-        if accounts[address] != nil { accounts[address]?.balance = .zero }  // burned if beneficiary == self
-        return destructed.insert(address).inserted
+        if accounts[address] != nil { setBalance(address, .zero) }  // burned if beneficiary == self
+        guard destructed.insert(address).inserted else { return false }
+        journal.append(.destructed(address))
+        return true
     }
 
     public mutating func call(_ message: Message) -> ExecutionResult {
         if message.kind.isCreate { return create(message) }
         let snap = snapshot()
         if message.kind == .call || message.kind == .callCode {
-            if fork < .spuriousDragon && message.kind == .call && accounts[message.recipient] == nil {
-                accounts[message.recipient] = Account()  // pre-EIP-161 CALL creates the account
+            if fork < .spuriousDragon && message.kind == .call {
+                ensureAccount(message.recipient)  // pre-EIP-161 CALL creates the account
             }
             transfer(from: message.sender, to: message.recipient, message.value)
         }
@@ -272,8 +343,8 @@ public struct StateHost: EVMHost {
             message.kind == .create
             ? InMemoryHost.createAddress(sender: sender, nonce: nonce)
             : InMemoryHost.create2Address(sender: sender, salt: message.salt, initCode: message.input)
-        accounts[sender, default: Account()].nonce = nonce + 1
-        if fork >= .berlin { warmAccounts.insert(address) }
+        setNonce(sender, nonce + 1)
+        if fork >= .berlin, warmAccounts.insert(address).inserted { journal.append(.warmAccount(address)) }
         if let existing = accounts[address], existing.nonce != 0 || !existing.code.isEmpty || !existing.storage.isEmpty
         {
             return ExecutionResult(status: .halt(.createCollision), gasLeft: 0)  // EIP-684, EIP-7610
@@ -281,8 +352,8 @@ public struct StateHost: EVMHost {
         let snap = snapshot()
         var acct = accounts[address] ?? Account()
         acct.nonce = fork >= .spuriousDragon ? 1 : 0  // EIP-161
-        accounts[address] = acct
-        createdInTx.insert(address)
+        replaceAccount(address, acct)
+        if createdInTx.insert(address).inserted { journal.append(.createdInTx(address)) }
         transfer(from: sender, to: address, message.value)
 
         var m = message
@@ -314,7 +385,9 @@ public struct StateHost: EVMHost {
         } else {
             r.gasLeft -= deposit
         }
-        accounts[address, default: Account()].setCode(code)
+        var done = accounts[address] ?? Account()
+        done.setCode(code)
+        replaceAccount(address, done)
         return ExecutionResult(status: .success, gasLeft: r.gasLeft, gasRefund: r.gasRefund, createdAddress: address)
     }
 }

@@ -102,6 +102,19 @@ public enum TransactionExecutor {
         } catch {
             throw .invalid(error)
         }
+        return try apply(validated: validated, block: block, host: &host)
+    }
+
+    /// Executes a transaction whose stateless validation and sender recovery are already done (by
+    /// `Transaction.validate(rules: .ethereum(fork: host.fork, chainID: block.chainID))`, e.g. in a
+    /// transaction pool): the stateful checks (nonce, EIP-3607, gas limit, fee caps, balance), the
+    /// execution, the fee payments and the finalisation, exactly as `apply(_:block:host:)`. On
+    /// rejection the state is unchanged.
+    public static func apply(
+        validated: ValidatedTransaction, block: BlockEnvironment, host: inout StateHost
+    ) throws(TransactionRejection) -> TransactionOutcome {
+        let fork = host.fork
+        let tx = validated.transaction
         let sender = validated.sender
         let intrinsic = validated.intrinsicGas
         let senderAccount = host.accounts[sender] ?? Account()
