@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """Warm ERC-20 `transfer` per call, ours against revm (PyPI `pyrevm`) in one run on the same machine.
 
-The contract is the Vyper 0.4.3 ERC-20 of the `rpc` branch (`contracts/ERC20.vy`), read from
-`contracts/build/ERC20.json` in the work tree if it is there, else with `git show rpc:...` (never
-copied into this branch); with neither, `--vy FILE` is compiled here with PyPI `vyper`
+The contract is the project's Vyper 0.4.3 ERC-20 (`contracts/ERC20.vy`), read from its committed
+artifact `contracts/build/ERC20.json`; without it, `--vy FILE` is compiled here with PyPI `vyper`
 (`vyper -f bytecode`). Constructor: ("Bench", "BNC", 18, 10**27), minted to the deployer.
 
 Each side deploys it once from 0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b, then makes N calls
@@ -54,9 +53,6 @@ def load_initcode(vy):
     path = os.path.join(ROOT, "contracts", "build", "ERC20.json")
     if os.path.exists(path):
         return bytes.fromhex(json.load(open(path))["bytecode"][2:]), path
-    r = subprocess.run(["git", "-C", ROOT, "show", "rpc:contracts/build/ERC20.json"], capture_output=True, text=True)
-    if r.returncode == 0:
-        return bytes.fromhex(json.loads(r.stdout)["bytecode"][2:]), "rpc:contracts/build/ERC20.json"
     if vy is None:
         raise SystemExit("no ERC20 artifact: pass --vy FILE (compiled with PyPI vyper)")
     out = subprocess.run(["vyper", "-f", "bytecode", vy], capture_output=True, text=True, check=True).stdout
