@@ -91,6 +91,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "BitcoinAPI",
+            dependencies: [
+                "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinView", "BitcoinNode", "KVStore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strict
+        ),
         // L2 chain and L3 services
         .target(
             name: "L2Chain",
@@ -138,7 +149,7 @@ let package = Package(
             name: "hemi",
             dependencies: [
                 "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
-                "BitcoinView", "BitcoinNode", "Node", "BitcoinP2P", "KVStore",
+                "BitcoinView", "BitcoinNode", "Node", "BitcoinP2P", "KVStore", "BitcoinAPI",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -217,6 +228,17 @@ let package = Package(
                 "Secp256k1", "Primitives", "Hashing", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BitcoinAPITests",
+            dependencies: [
+                "BitcoinAPI", "BitcoinNode", "BitcoinView", "BitcoinConsensus", "BitcoinScript", "Bitcoin", "KVStore",
+                "Secp256k1", "Primitives", "Hashing", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict
         ),
