@@ -74,7 +74,8 @@ public actor APIBackend<Store: KVStore> {
             defer { view.close() }
             if let last = indexed.last {
                 let h = UInt64(indexed.count - 1)
-                if h > view.pinnedHeight || (try view.header(height: h))?.hash != last { reset() }
+                let canonical = try view.header(height: h)?.hash
+                if h > view.pinnedHeight || canonical != last { reset() }
             }
             var h = UInt64(indexed.count)
             while h <= view.pinnedHeight {
@@ -112,9 +113,9 @@ public actor APIBackend<Store: KVStore> {
             var valueIn: UInt64 = 0
             if !tx.isCoinbase {
                 for i in tx.inputs {
-                    if let (sh, v) = outputs[i.prevout] {
-                        touched.insert(sh)
-                        valueIn += v
+                    if let o = outputs[i.prevout] {
+                        touched.insert(o.0)
+                        valueIn += o.1
                     }
                 }
             }
@@ -164,7 +165,7 @@ public actor APIBackend<Store: KVStore> {
         var delta: Int64 = 0
         for e in pool {
             for i in e.tx.inputs {
-                if let (s, v) = output(i.prevout, pool: byID), s == sh { delta -= Int64(v) }
+                if let o = output(i.prevout, pool: byID), o.0 == sh { delta -= Int64(o.1) }
             }
             for out in e.tx.outputs where out.scriptPubKey.first != 0x6a {
                 if ScriptHash(script: out.scriptPubKey) == sh { delta += out.value }

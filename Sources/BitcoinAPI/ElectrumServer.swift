@@ -1,7 +1,7 @@
-public import Primitives
-public import Bitcoin
-public import BitcoinView
-public import BitcoinNode
+import Primitives
+import Bitcoin
+import BitcoinView
+import BitcoinNode
 public import KVStore
 public import NIOCore
 public import NIOPosix
@@ -310,9 +310,9 @@ actor ElectrumSession<Store: KVStore>: ElectrumNotifiable {
             return .array(try await backend.mempoolHistory(sh).map(Self.historyJSON))
         case "blockchain.scripthash.listunspent":
             let (_, sh) = try scriptHash(p)
-            return .array(try await backend.unspent(sh).map {
-                .object([("tx_hash", .string($0.outpoint.txid.displayHex)), ("tx_pos", .int(Int64($0.outpoint.vout))),
-                         ("height", .int(Int64($0.height))), ("value", .int(Int64(clamping: $0.value)))])
+            return .array(try await backend.unspent(sh).map { u -> JSON in
+                JSON.object([("tx_hash", .string(u.outpoint.txid.displayHex)), ("tx_pos", .int(Int64(u.outpoint.vout))),
+                         ("height", .int(Int64(u.height))), ("value", .int(Int64(clamping: u.value)))])
             })
         case "blockchain.scripthash.subscribe":
             let (key, sh) = try scriptHash(p)
@@ -321,7 +321,7 @@ actor ElectrumSession<Store: KVStore>: ElectrumNotifiable {
             }
             let st = try await backend.status(sh)
             subscriptions[key] = .some(st)
-            return st.map(JSON.string) ?? .null
+            return st.map { JSON.string($0) } ?? JSON.null
         case "blockchain.scripthash.unsubscribe":
             let (key, _) = try scriptHash(p)
             return .bool(subscriptions.removeValue(forKey: key) != nil)
@@ -375,11 +375,13 @@ actor ElectrumSession<Store: KVStore>: ElectrumNotifiable {
             send(.object([("jsonrpc", .string("2.0")), ("method", .string("blockchain.headers.subscribe")), ("params", .array([headerJSON(t)]))]))
         }
         for (key, last) in subscriptions {
-            guard let b = Bytes32(displayHex: key), let st = try? await backend.status(ScriptHash(b)) else { continue }
+            guard let b = Bytes32(displayHex: key) else { continue }
+            let st: String?
+            do { st = try await backend.status(ScriptHash(b)) } catch { continue }
             guard subscriptions[key] != nil, st != last else { continue }
             subscriptions[key] = .some(st)
             send(.object([("jsonrpc", .string("2.0")), ("method", .string("blockchain.scripthash.subscribe")),
-                          ("params", .array([.string(key), st.map(JSON.string) ?? .null]))]))
+                          ("params", .array([.string(key), st.map { JSON.string($0) } ?? JSON.null]))]))
         }
     }
 }

@@ -1,7 +1,7 @@
-public import Primitives
-public import Bitcoin
-public import BitcoinView
-public import BitcoinNode
+import Primitives
+import Bitcoin
+import BitcoinView
+import BitcoinNode
 public import KVStore
 public import Logging
 import Hashing
