@@ -14,14 +14,18 @@ import Testing
 
 @Suite(.serialized) struct TBCAPITests {
     @Test func tbcWebSocketCommands() async throws {
-        let service = try ChainService(
-            store: MemoryStore(tables: NodeTables.all), config: ChainConfig(params: .regtest, verifyScripts: true, scriptParallelism: 1))
-        let (gen, blocks) = try await service.withChain { chain in
-            var gen = ChainGenerator(seed: 5)
-            var blocks: [Block] = []
+        let store = MemoryStore(tables: NodeTables.all)
+        let config = ChainConfig(params: .regtest, verifyScripts: true, scriptParallelism: 1)
+        var gen = ChainGenerator(seed: 5)
+        var blocks: [Block] = []
+        do {
+            let chain = try BitcoinChain(store: store, config: config)
             for _ in 0..<115 { blocks.append(try await gen.mineNext(chain, maxTxs: 3)) }
-            return (gen, blocks)
         }
+        // The service reopens the store the blocks were mined into.
+        let service = try ChainService(store: store, config: config)
+        try await service.activateBestChain()
+        #expect(await service.tip().height == 115)
         var expected = Expected()
         for (i, b) in blocks.enumerated() { expected.apply(b, height: i + 1) }
         // Keystones first published on this chain (independent scan of the built blocks).
@@ -71,7 +75,6 @@ import Testing
                 got += 1
                 if got == requests.count { break }
             }
-            try await outbound.close(.normalClosure, reason: nil)
         }
         let r = responses.withLock { $0 }
         func payload(_ i: Int) -> JSON { r["r\(i)"]?["payload"] ?? .null }
