@@ -61,11 +61,12 @@ final class LineClient {
         return r["result"] ?? .null
     }
 
-    /// Waits for a notification of `method`.
-    func notification(_ method: String) async throws -> JSON? {
-        if let i = notifications.firstIndex(where: { $0["method"]?.stringValue == method }) { return notifications.remove(at: i) }
+    /// Waits for a notification of `method` (whose first parameter is `first`, when given).
+    func notification(_ method: String, first: JSON? = nil) async throws -> JSON? {
+        func matches(_ r: JSON) -> Bool { r["method"]?.stringValue == method && (first == nil || r["params"]?[0] == first) }
+        if let i = notifications.firstIndex(where: matches) { return notifications.remove(at: i) }
         while let r = try await readLine() {
-            if r["method"]?.stringValue == method { return r }
+            if matches(r) { return r }
             notifications.append(r)
         }
         return nil
@@ -248,7 +249,7 @@ func electrumHash(_ script: [UInt8]) -> String { Hex.encode(SHA256Hash.hash(scri
         let hist = try await c.result("mempool.get_fee_histogram").arrayValue ?? []
         #expect(hist.count == 1)
         // The status notification for the mempool transaction: history + "txid:0:".
-        let n1 = try #require(try await c.notification("blockchain.scripthash.subscribe"))
+        let n1 = try #require(try await c.notification("blockchain.scripthash.subscribe", first: destSH))
         var s = (expected.history[dest] ?? []).map { "\($0.1.displayHex):\($0.0):" }.joined()
         s += "\(txid.displayHex):0:"
         #expect(n1["params"] == .array([destSH, .string(SHA256Hash.hash(Array(s.utf8)).hex)]))
@@ -259,7 +260,7 @@ func electrumHash(_ script: [UInt8]) -> String { Hex.encode(SHA256Hash.hash(scri
         expected.apply(mined, height: next)
         let n2 = try #require(try await c.notification("blockchain.headers.subscribe"))
         #expect(n2["params"] == .array([.object([("height", .int(Int64(next))), ("hex", .string(mined.header.serialized().hex))])]))
-        let n3 = try #require(try await c.notification("blockchain.scripthash.subscribe"))
+        let n3 = try #require(try await c.notification("blockchain.scripthash.subscribe", first: destSH))
         #expect(n3["params"] == .array([destSH, expected.status(dest)]))
         #expect(try await c.result("blockchain.scripthash.get_balance", [destSH])["confirmed"] == .int(expected.balance(dest)))
 
