@@ -13,9 +13,14 @@ import argparse, json, os, shutil, subprocess, sys, tempfile, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--hemi", default=os.path.join(os.path.dirname(__file__), "../../.build/debug/hemi"))
-ap.add_argument("--port", type=int, default=50071)
+ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
 ap.add_argument("--timeout", type=float, default=90)
 args = ap.parse_args()
+if args.port == 0:
+    import socket
+    with socket.socket() as s_:
+        s_.bind(("127.0.0.1", 0))
+        args.port = s_.getsockname()[1]
 
 tmp = tempfile.mkdtemp(prefix="hemi-electrum-e2e-")
 edir = os.path.join(tmp, "electrum")
