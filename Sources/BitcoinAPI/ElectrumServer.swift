@@ -7,6 +7,7 @@ public import NIOCore
 public import NIOPosix
 public import Logging
 import Hashing
+import Synchronization
 
 /// Limits of the Electrum server.
 public struct ElectrumLimits: Sendable {
@@ -18,6 +19,8 @@ public struct ElectrumLimits: Sendable {
     public var maxBadRequests = 10
     /// Requests in one batch.
     public var maxBatch = 1_000
+    /// Open connections (more are closed at once).
+    public var maxConnections = 1_000
     public init() {}
 }
 
@@ -78,6 +81,7 @@ public final class ElectrumServer<Store: KVStore>: Sendable {
     let limits: ElectrumLimits
     let logger: Logger
     let sessions = ElectrumSessions()
+    let openConnections = Mutex(0)
     let banner: String
     let pollInterval: Duration
 
@@ -94,9 +98,16 @@ public final class ElectrumServer<Store: KVStore>: Sendable {
     public func run(host: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                     ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let maxLine = limits.maxLineLength
+        let maxConnections = limits.maxConnections
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] ch in
+                let admitted = openConnections.withLock { n in
+                    guard n < maxConnections else { return false }
+                    n += 1
+                    return true
+                }
+                guard admitted else { return ch.close() }
                 let (stream, cont) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
                 do {
                     try ch.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder(maxLength: maxLine)))
@@ -110,7 +121,7 @@ public final class ElectrumServer<Store: KVStore>: Sendable {
             }
             .bind(host: host, port: port).get()
         ready(channel.localAddress?.port ?? port)
-        logger.notice("electrum server listening on \(host):\(channel.localAddress?.port ?? port)")
+        logger.info("electrum server listening on \(host):\(channel.localAddress?.port ?? port)")
         await withTaskCancellationHandler {
             await pollLoop()
         } onCancel: {
@@ -129,6 +140,7 @@ public final class ElectrumServer<Store: KVStore>: Sendable {
             }
         }
         await sessions.remove(session)
+        openConnections.withLock { $0 -= 1 }
     }
 
     /// Notifies subscribers when the tip or the mempool changes.
