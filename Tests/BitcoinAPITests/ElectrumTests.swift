@@ -294,6 +294,35 @@ func electrumHash(_ script: [UInt8]) -> String { Hex.encode(SHA256Hash.hash(scri
         await c3.close()
     }
 
+    @Test func subscriptionAndConnectionLimits() async throws {
+        let service = try ChainService(
+            store: MemoryStore(tables: NodeTables.all), config: ChainConfig(params: .regtest, verifyScripts: true, scriptParallelism: 1))
+        var limits = ElectrumLimits()
+        limits.maxSubscriptions = 2
+        limits.maxConnections = 1
+        let server = ElectrumServer(backend: APIBackend(chain: service, params: .regtest), limits: limits)
+        let (portStream, portCont) = AsyncStream<Int>.makeStream()
+        let serverTask = Task { try await server.run(host: "127.0.0.1", port: 0, ready: { portCont.yield($0) }) }
+        defer { serverTask.cancel() }
+        var pit = portStream.makeAsyncIterator()
+        let port = try #require(await pit.next())
+        let c = try await LineClient(port: port)
+        // Genesis only: the tip is height 0 with the regtest genesis header.
+        #expect(try await c.result("blockchain.headers.subscribe")["height"] == .int(0))
+        for i in 0..<2 {
+            #expect(try await c.result("blockchain.scripthash.subscribe", [.string(electrumHash([UInt8(0x51 + i)]))]) == .null)
+        }
+        #expect(try await c.call("blockchain.scripthash.subscribe", [.string(electrumHash([0x60]))])["error"] != nil)
+        // Re-subscribing a script already subscribed is not a new subscription.
+        #expect(try await c.call("blockchain.scripthash.subscribe", [.string(electrumHash([0x51]))])["error"] == nil)
+        // A second connection is over the limit and is closed at once.
+        let c2 = try await LineClient(port: port)
+        #expect((try? await c2.readLine()) == nil)
+        await c2.close()
+        #expect(try await c.result("server.ping") == .null)
+        await c.close()
+    }
+
     @Test func merkleBranchOfOddTree() {
         // Property: folding the branch of every leaf reproduces Core's root.
         for n in 1...9 {
