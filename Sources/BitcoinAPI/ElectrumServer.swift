@@ -302,7 +302,7 @@ actor ElectrumSession<Store: KVStore>: ElectrumNotifiable {
             let count = try intParam(p, 1)
             let cp = try intParam(p, 2, default: 0)
             guard cp == 0 else { throw APIError(1, "cp_height is not supported") }
-            guard start >= 0, count >= 0 else { throw APIError(1, "bad range") }
+            guard start >= 0, start <= Int64(UInt32.max), count >= 0 else { throw APIError(1, "bad range") }
             var hex = ""
             var n: Int64 = 0
             while n < min(count, 2016), let r = try await backend.header(height: UInt64(start + n)) {

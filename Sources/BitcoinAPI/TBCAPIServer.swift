@@ -155,7 +155,7 @@ public final class TBCAPIServer<Store: KVStore>: Sendable {
     func utxoList(_ sh: ScriptHash, _ p: JSON) async throws(APIError) -> [(String, JSON)] {
         let start = try Self.intParam(p, "start", default: 0)
         let count = try Self.intParam(p, "count", default: 100)
-        guard start >= 0, count >= 0, count <= 10_000 else { throw APIError(1, "bad start/count") }
+        guard start >= 0, start <= 100_000_000, count >= 0, count <= 10_000 else { throw APIError(1, "bad start/count") }
         let all = try await backend.unspent(sh, limit: Int(start + count) + 10_000)
         let confirmed = (p["filter_mempool"]?.boolValue ?? false) ? all.filter { $0.height > 0 } : all
         let page = confirmed.dropFirst(Int(start)).prefix(Int(count))
@@ -202,7 +202,7 @@ public final class TBCAPIServer<Store: KVStore>: Sendable {
         case "keystones-by-height":
             let height = try Self.intParam(p, "height")
             let depth = try Self.intParam(p, "depth")
-            guard depth != 0, abs(depth) <= 1000, height >= 0 else { throw APIError(1, "invalid depth") }
+            guard depth != 0, depth >= -1000, depth <= 1000, height >= 0, height <= Int64(UInt32.max) else { throw APIError(1, "invalid depth") }
             let tip = try await backend.tipHeader()
             var out: [JSON] = []
             var h = height

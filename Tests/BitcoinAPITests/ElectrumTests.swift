@@ -315,6 +315,20 @@ func electrumHash(_ script: [UInt8]) -> String { Hex.encode(SHA256Hash.hash(scri
         #expect(try await c.call("blockchain.scripthash.subscribe", [.string(electrumHash([0x60]))])["error"] != nil)
         // Re-subscribing a script already subscribed is not a new subscription.
         #expect(try await c.call("blockchain.scripthash.subscribe", [.string(electrumHash([0x51]))])["error"] == nil)
+        // Hostile parameters: errors, never a crash.
+        let huge = JSON.int(Int64.max)
+        for (m, p) in [
+            ("blockchain.block.headers", [huge, huge]), ("blockchain.block.headers", [.int(-1), .int(5)]),
+            ("blockchain.block.header", [huge]), ("blockchain.block.header", [.string("x")]),
+            ("blockchain.transaction.get_merkle", [.string(String(repeating: "0", count: 64)), huge]),
+            ("blockchain.estimatefee", [huge]), ("blockchain.estimatefee", [.int(Int64.min)]),
+            ("blockchain.scripthash.get_history", [.array([])]), ("blockchain.transaction.broadcast", [.string("zz")]),
+            ("server.version", [.object([]), .array([.int(1)])]),
+        ] as [(String, [JSON])] {
+            let r = try await c.call(m, p)
+            #expect(r["error"] != nil || r["result"] != nil)
+        }
+        #expect(try await c.call("blockchain.block.headers", [huge, huge])["error"] != nil)
         // A second connection is over the limit and is closed at once.
         let c2 = try await LineClient(port: port)
         #expect((try? await c2.readLine()) == nil)
