@@ -91,6 +91,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "BitcoinAPI",
+            dependencies: [
+                "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinView", "BitcoinNode", "KVStore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strict
+        ),
         // L2 chain and L3 services
         .target(
             name: "L2Chain",
@@ -141,7 +152,7 @@ let package = Package(
             dependencies: [
                 "Primitives", "Hashing", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "Execution", "EVM", "Precompiles",
                 "BitcoinView", "BitcoinNode", "Node", "BitcoinP2P", "KVStore", "Ethereum", "Secp256k1", "L2Chain", "PoP",
-                "Sequencer",
+                "Sequencer", "BitcoinAPI",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -233,6 +244,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BitcoinAPITests",
+            dependencies: [
+                "BitcoinAPI", "BitcoinNode", "BitcoinView", "BitcoinConsensus", "BitcoinScript", "Bitcoin", "KVStore",
+                "Secp256k1", "Primitives", "Hashing", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict
         ),

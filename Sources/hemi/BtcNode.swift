@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bitcoin
+import BitcoinAPI
 import BitcoinNode
 import BitcoinP2P
 import KVStore
@@ -20,9 +21,9 @@ struct BtcNode: AsyncParsableCommand {
         commandName: "node",
         abstract: "Run a Bitcoin node: headers-first sync over P2P into DIR, serving peers.",
         discussion: """
-            Connects to every --connect peer (reconnecting with backoff) and, with --listen, accepts
-            inbound peers. Prints a progress line (height, blocks/s, ETA) and keeps DIR/status.json up
-            to date for `hemi btc status`. Stop it with SIGINT/SIGTERM or SIGKILL: each block is
+            Connects to every --connect peer (reconnecting with backoff) and, with --listen, accepts \
+            inbound peers. Prints a progress line (height, blocks/s, ETA) and keeps DIR/status.json up \
+            to date for `hemi btc status`. Stop it with SIGINT/SIGTERM or SIGKILL: each block is \
             committed atomically, so a restart continues where it stopped.
             """
     )
@@ -41,6 +42,18 @@ struct BtcNode: AsyncParsableCommand {
 
     @Option(help: "Regtest: mine N blocks (paying OP_TRUE) after start-up and announce them.")
     var mine = 0
+
+    @Option(help: "Regtest: the address --mine pays (default OP_TRUE).")
+    var mineAddress: String?
+
+    @Option(help: "Regtest: after start-up, mine a block (from the mempool) every SECONDS.")
+    var mineInterval: Double?
+
+    @Option(help: "Serve the Electrum protocol 1.4 on ADDR (HOST:PORT, HOST or PORT; default port 50001).")
+    var electrum: String?
+
+    @Option(help: "Serve the tbc websocket API (/v1/ws) on ADDR (HOST:PORT, HOST or PORT; default port 8082).")
+    var tbcApi: String?
 
     @Option(help: "Seconds between progress lines and status.json updates.")
     var statusInterval = 2.0
@@ -95,15 +108,48 @@ struct BtcNode: AsyncParsableCommand {
             "hemi btc node: \(network) datadir \(datadir), tip \(start.tipHeight) \(start.tipHash.displayHex)"
                 + (port.map { ", listening on port \($0)" } ?? ""))
 
+        let backend = APIBackend(chain: chain, params: params) { txid, wtxid in
+            await manager.announceTransaction(txid: txid, wtxid: wtxid)
+        }
+        var apiTasks: [Task<Void, any Error>] = []
+        if let electrum {
+            let (host, port) = try apiEndpoint(electrum, defaultPort: 50001)
+            let server = ElectrumServer(backend: backend, logger: logger)
+            apiTasks.append(Task { try await server.run(host: host, port: port) { emitLine("electrum server listening on \(host):\($0)") } })
+        }
+        if let tbcApi {
+            let (host, port) = try apiEndpoint(tbcApi, defaultPort: 8082)
+            let server = TBCAPIServer(backend: backend, logger: logger)
+            apiTasks.append(Task { try await server.run(host: host, port: port) { emitLine("tbc api listening on \(host):\($0)") } })
+        }
+        defer { for t in apiTasks { t.cancel() } }
+
+        var payTo: [UInt8] = [0x51]
+        if let mineAddress {
+            guard let a = Address.decode(mineAddress, network: .regtest) else { throw ValidationError("bad --mine-address \(mineAddress)") }
+            payTo = a.scriptPubKey
+        }
         if mine > 0 {
             guard params.network == .regtest else { throw ValidationError("--mine is for regtest only") }
             let t0 = ContinuousClock.now
             for _ in 0..<mine {
-                let header = try await chain.mine(payTo: [0x51])
+                let header = try await chain.mine(payTo: payTo)
                 await manager.announceBlock(header)
             }
             let s = await chain.p2pStatus()
             emitLine("mined \(mine) blocks in \(formatSeconds(ContinuousClock.now - t0)) s, tip \(s.tipHeight) \(s.tipHash.displayHex)")
+        }
+
+        if let mineInterval, mineInterval > 0 {
+            guard params.network == .regtest else { throw ValidationError("--mine-interval is for regtest only") }
+            let script = payTo
+            apiTasks.append(Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .milliseconds(Int(mineInterval * 1000)))
+                    let header = try await chain.mine(payTo: script)
+                    await manager.announceBlock(header)
+                }
+            })
         }
 
         var progress = SyncProgress(height: start.tipHeight, at: .now)
@@ -140,6 +186,14 @@ struct BtcNode: AsyncParsableCommand {
         fclose(f)
         rename(tmp, path)
     }
+}
+
+/// `HOST:PORT`, `HOST` or `PORT` → (host, port).
+func apiEndpoint(_ s: String, defaultPort: Int) throws -> (String, Int) {
+    if let p = Int(s) { return ("0.0.0.0", p) }
+    if let i = s.lastIndex(of: ":"), let p = Int(s[s.index(after: i)...]) { return (String(s[..<i]), p) }
+    guard !s.isEmpty else { throw ValidationError("bad address \(s)") }
+    return (s, defaultPort)
 }
 
 /// Blocks/s over the last interval (smoothed) and the ETA to the best header.

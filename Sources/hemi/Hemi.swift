@@ -6,7 +6,11 @@ struct Hemi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hemi",
         abstract: "Hemi node tools.",
-        discussion: "With no subcommand: devnet (a local Hemi L2 with JSON-RPC). Subcommand groups: btc (Bitcoin consensus checks on files), evm (Ethereum execution conformance).",
+        discussion: """
+            With no subcommand: devnet (a local Hemi L2 with JSON-RPC). Subcommand groups: btc (the Bitcoin \
+            node, its Electrum and tbc APIs, consensus checks on files, keystones), evm (Ethereum execution \
+            conformance, benchmarks, fuzzing), l2 (L2 chain tools).
+            """,
         subcommands: [Devnet.self, BTC.self, EVMCommands.self, L2Commands.self],
         defaultSubcommand: Devnet.self
     )
@@ -16,9 +20,11 @@ struct Hemi: AsyncParsableCommand {
 struct BTC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "btc",
-        abstract: "Bitcoin consensus checks on header and block files.",
+        abstract: "The Bitcoin node (tbc) and Bitcoin consensus checks on files.",
         discussion: """
-            Offline checks that follow Bitcoin Core's consensus rules. Nothing here talks to the network.
+            `node` runs a validating Bitcoin node (P2P sync into LMDB, Hemi's indexes, optional Electrum and \
+            tbc websocket APIs); `status` reads its state. The other commands are offline checks that follow \
+            Bitcoin Core's consensus rules and never touch the network.
             """,
         subcommands: [
             VerifyHeaders.self, VerifyBlock.self, VerifyTx.self, BtcKeystones.self, BtcNode.self, BtcStatus.self,
