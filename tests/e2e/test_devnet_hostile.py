@@ -576,14 +576,26 @@ def _soak_templates(node: Devnet):
         (b"[]", err(-32600)),
         (req("eth_sendRawTransaction", ["0x" + bad_sig.hex()]), err(-32000)),
         (req("eth_sendRawTransaction", ["0xdeadbeef"]), err(-32000)),
+        (json.dumps([json.loads(req("eth_blockNumber", [], i)) for i in range(1001)]).encode(), err(-32600)),
     ]
 
 
-async def _soak_conn(port, n, templates, pick_offset, stats):
+async def _soak_conn(port, n, templates, pick_offset, stats, sender):
+    """`n` requests on one keep-alive connection; every 50th a valid transfer from `sender`
+    (acct, nonce, gas price), so blocks are produced during the soak."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    acct, nonce, gas_price = sender
     try:
         for i in range(n):
             body, check = templates[(i + pick_offset) % len(templates)]
+            if i % 50 == 25:
+                tx = acct.sign_transaction({"to": acct.address, "value": 0, "gas": 21000, "gasPrice": gas_price,
+                                            "nonce": nonce, "chainId": CHAIN_ID})
+                nonce += 1
+                body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction",
+                                   "params": ["0x" + tx.raw_transaction.hex()]}).encode()
+                check = lambda st, r: st == 200 and isinstance(r, dict) and "result" in r
+                stats["txs"] += 1
             writer.write(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                          b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
             head = await reader.readuntil(b"\r\n\r\n")
@@ -614,25 +626,37 @@ def test_soak(tmpdir_path):
         produce_blocks(node, 30)  # some chain and a keystone to serve
         rss0, hwm0 = node.rss_kib()
         templates = _soak_templates(node)
-        stats = {"ok": 0, "bad": 0, "examples": []}
+        stats = {"ok": 0, "bad": 0, "txs": 0, "examples": []}
         per = total // conns
+        gas_price = 4 * int(node.call("eth_gasPrice", []), 16)
+        senders = [Account.from_key(node.keys[c % len(node.keys)]) for c in range(conns)]
+        assert len({a.address for a in senders}) == conns, "at most one connection per dev account"
+        senders = [(a, node.nonce(a.address), gas_price) for a in senders]
+        head0 = int(node.call("eth_blockNumber", []), 16)
 
         async def run():
-            await asyncio.gather(*(_soak_conn(node.port, per, templates, c * 3, stats) for c in range(conns)))
+            await asyncio.gather(*(_soak_conn(node.port, per, templates, c * 3, stats, senders[c]) for c in range(conns)))
 
         t0 = time.time()
         asyncio.run(run())
         dt = time.time() - t0
         rss1, hwm1 = node.rss_kib()
         done = per * conns
+        head1 = int(node.call("eth_blockNumber", []), 16)
         print(f"\nsoak: {done} requests over {conns} keep-alive connections in {dt:.1f} s = {done / dt:.0f} req/s; "
-              f"mismatches {stats['bad']}; VmRSS {rss0 / 1024:.1f} MB → {rss1 / 1024:.1f} MB "
+              f"{stats['txs']} transactions, blocks {head0} → {head1}; mismatches {stats['bad']}; VmRSS {rss0 / 1024:.1f} MB → {rss1 / 1024:.1f} MB "
               f"(VmHWM {hwm0 / 1024:.1f} → {hwm1 / 1024:.1f} MB), bound {bound_mb} MB")
         assert stats["bad"] == 0, stats["examples"]
         assert stats["ok"] == done >= total - conns
         assert rss1 < bound_mb * 1024 and hwm1 < bound_mb * 1024
         assert node.proc.poll() is None
         assert node.call("eth_chainId", []) == hex(CHAIN_ID)
-        assert int(node.call("eth_blockNumber", []), 16) >= 30
+        # Every soak transaction is mined (one block each).
+        deadline = time.time() + 60
+        while time.time() < deadline and any(node.nonce(a.address, "latest") != n0 + per // 50 + (per % 50 > 25)
+                                             for a, n0, _ in senders):
+            time.sleep(0.5)
+        assert int(node.call("eth_blockNumber", []), 16) >= head0 + stats["txs"]
+        print(f"soak: all {stats['txs']} transactions mined; head {int(node.call('eth_blockNumber', []), 16)}")
     finally:
         node.stop()
