@@ -30,6 +30,8 @@ public struct BlockExecutor: Sendable {
     public var chainID: UInt256
     /// EIP-6110 deposit contract (Prague on).
     public var depositContract: EVMAddress
+    /// OP Stack / Hemi rollup rules (ADR 0011); nil for Ethereum L1 blocks.
+    public var rollup: RollupRules?
 
     public init(
         fork: EVM.Fork, chainID: UInt256 = .one, depositContract: EVMAddress = SystemCalls.mainnetDepositContract
@@ -37,6 +39,16 @@ public struct BlockExecutor: Sendable {
         self.fork = fork
         self.chainID = chainID
         self.depositContract = depositContract
+        self.rollup = nil
+    }
+
+    /// An executor for the blocks of an OP Stack / Hemi rollup on the EVM rules of `fork`
+    /// (ADR 0011); the chain id is the rollup's.
+    public init(fork: EVM.Fork, rollup: RollupRules) {
+        self.fork = fork
+        self.chainID = rollup.chainID
+        self.depositContract = SystemCalls.mainnetDepositContract
+        self.rollup = rollup
     }
 
     // MARK: Fork parameters
@@ -100,7 +112,10 @@ public struct BlockExecutor: Sendable {
         if h.gasUsed > h.gasLimit { throw .gasUsedAboveLimit(gasUsed: h.gasUsed, gasLimit: h.gasLimit) }
 
         guard let baseFee = h.baseFeePerGas else { throw .missingHeaderField("baseFeePerGas") }
-        let expectedBaseFee = Self.computeBaseFee(parent: parent)
+        let expectedBaseFee =
+            rollup?.computeBaseFee(
+                parentGasLimit: parent.gasLimit, parentGasUsed: parent.gasUsed,
+                parentBaseFee: parent.baseFeePerGas ?? .zero) ?? Self.computeBaseFee(parent: parent)
         if baseFee != expectedBaseFee { throw .baseFeeMismatch(expected: expectedBaseFee, got: baseFee) }
 
         // EIP-3675.
@@ -182,7 +197,12 @@ public struct BlockExecutor: Sendable {
         var blobGasUsed: UInt64 = 0
         var bloom = Bloom()
         var allLogs: [Ethereum.Log] = []
-        for (i, tx) in block.transactions.enumerated() {
+        if let rollup {
+            try executeRollupTransactions(
+                block.transactions, rules: rollup, env: env, host: &host, receipts: &receipts, gasUsed: &gasUsed,
+                bloom: &bloom)
+        }
+        for (i, tx) in block.transactions.enumerated() where rollup == nil {
             let remaining = h.gasLimit - gasUsed
             if tx.gasLimit > remaining {
                 throw .transactionGasAboveRemaining(index: i, gasLimit: tx.gasLimit, remaining: remaining)
@@ -252,6 +272,74 @@ public struct BlockExecutor: Sendable {
             }
         }
         return try r.get()
+    }
+
+    /// The transactions of a rollup block (ADR 0011): deposits first (at least the L1-attributes
+    /// one), then user transactions of types 0–2 (and 4 from Prague) with the L1 data fee charged
+    /// to the sender and paid to the L1 fee vault, and the base fee burnt or paid to its vault.
+    func executeRollupTransactions(
+        _ txs: [Transaction], rules: RollupRules, env: BlockEnvironment, host: inout StateHost,
+        receipts: inout [Receipt], gasUsed: inout UInt64, bloom: inout Bloom
+    ) throws(BlockValidationError) {
+        guard let ethFork = Ethereum.Fork(rawValue: Int(fork.rawValue)) else { throw .unsupportedFork(fork.description) }
+        let txRules = TransactionRules.hemi(fork: ethFork, chainID: rules.chainID)
+        guard case .deposit? = txs.first else { throw .rollupFirstTransactionNotDeposit }
+        var depositsDone = false
+        for (i, tx) in txs.enumerated() {
+            let remaining = env.gasLimit - gasUsed
+            if tx.gasLimit > remaining {
+                throw .transactionGasAboveRemaining(index: i, gasLimit: tx.gasLimit, remaining: remaining)
+            }
+            let receipt: Receipt
+            if case .deposit(let d) = tx {
+                if depositsDone { throw .rollupDepositAfterUserTransaction(index: i) }
+                let out = DepositExecutor.apply(d, block: env, host: &host)
+                gasUsed += out.gasUsed
+                receipt = Receipt(
+                    type: .deposit, outcome: .status(out.succeeded), cumulativeGasUsed: gasUsed,
+                    logs: host.logs.map { Ethereum.Log(address: $0.address, topics: $0.topics, data: $0.data) },
+                    depositNonce: out.nonceBefore, depositReceiptVersion: rules.depositReceiptVersion)
+            } else {
+                depositsDone = true
+                switch tx.type {
+                case .legacy, .accessList, .dynamicFee: break
+                case .setCode where fork >= .prague: break
+                default: throw .rollupTransactionTypeNotAllowed(index: i, "\(tx.type)")
+                }
+                let validated: ValidatedTransaction
+                do { validated = try tx.validate(rules: txRules) } catch {
+                    throw .transaction(index: i, .invalid(error))
+                }
+                // Ecotone L1 data fee: bought with the gas, before execution (op-geth `buyGas`).
+                let l1Fee = rules.computeL1Fee(envelope: tx.encodedEnvelope())
+                let sender = validated.sender
+                if !l1Fee.isZero {
+                    let balance = host.balance(sender)
+                    guard let upfront = tx.computeMaxUpfrontCost(), balance >= upfront,
+                        balance &- upfront >= l1Fee
+                    else { throw .transaction(index: i, .insufficientFunds) }
+                    host.accounts[sender, default: Account()].balance = balance &- l1Fee
+                }
+                let outcome: TransactionOutcome
+                do { outcome = try TransactionExecutor.apply(validated: validated, block: env, host: &host) } catch {
+                    throw .transaction(index: i, error)
+                }
+                if let k = host.hitUnimplementedPrecompile { throw .unimplementedPrecompile(index: i, "\(k)") }
+                let logs = host.logs.map { Ethereum.Log(address: $0.address, topics: $0.topics, data: $0.data) }
+                // Vault payments after the transaction (op-geth `innerTransitionDb`); an empty
+                // vault credited with zero stays absent (EIP-161).
+                if !l1Fee.isZero { host.accounts[rules.l1FeeRecipient, default: Account()].balance &+= l1Fee }
+                if let vault = rules.baseFeeRecipient {
+                    let fee = UInt256(outcome.gasUsed) &* env.baseFee
+                    if !fee.isZero { host.accounts[vault, default: Account()].balance &+= fee }
+                }
+                gasUsed += outcome.gasUsed
+                receipt = Receipt(
+                    type: tx.type, succeeded: outcome.status.isSuccess, cumulativeGasUsed: gasUsed, logs: logs)
+            }
+            bloom.formUnion(receipt.logsBloom)
+            receipts.append(receipt)
+        }
     }
 
     /// EIP-6110 deposits from the deposit contract's logs, then the EIP-7002 and EIP-7251 system

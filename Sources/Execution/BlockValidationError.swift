@@ -49,6 +49,12 @@ public enum BlockValidationError: Error, Equatable, Sendable, CustomStringConver
     /// Transaction `index` reached a precompile that is still a placeholder here (its result would
     /// be wrong, so the block cannot be judged).
     case unimplementedPrecompile(index: Int, String)
+    /// Rollup blocks (ADR 0011) start with the L1-attributes deposit.
+    case rollupFirstTransactionNotDeposit
+    /// Rollup blocks (ADR 0011) carry deposits only before the first user transaction.
+    case rollupDepositAfterUserTransaction(index: Int)
+    /// A transaction type a rollup block does not carry (blob, Hemi system, 7702 before Prague).
+    case rollupTransactionTypeNotAllowed(index: Int, String)
 
     public var description: String {
         switch self {
@@ -86,6 +92,9 @@ public enum BlockValidationError: Error, Equatable, Sendable, CustomStringConver
         case .unsupportedFork(let f): return "fork \(f) not supported by the block executor"
         case .unimplementedPrecompile(let i, let k):
             return "transaction \(i) reached precompile \(k), not implemented yet"
+        case .rollupFirstTransactionNotDeposit: return "rollup block does not start with the L1-attributes deposit"
+        case .rollupDepositAfterUserTransaction(let i): return "transaction \(i): deposit after a user transaction"
+        case .rollupTransactionTypeNotAllowed(let i, let t): return "transaction \(i): type \(t) not allowed in a rollup block"
         }
     }
 }

@@ -75,7 +75,15 @@ public struct BlockchainTestRunner {
 
     /// Runs one test; returns nil on success, else what differed.
     func runTest(_ t: [String: Any], label: String) -> String? {
-        let network = t["network"] as? String ?? "?"
+        var network = t["network"] as? String ?? "?"
+        var rollup: RollupRules?
+        if network.hasPrefix(Self.hemiNetworkPrefix) {
+            network.removeFirst(Self.hemiNetworkPrefix.count)
+            guard let rules = Self.parseRollupRules(t["config"]) else {
+                return "network Hemi-\(network) needs a config with the rollup parameters (ADR 0011)"
+            }
+            rollup = rules
+        }
         guard let fork = EVM.Fork(name: network) else { return "network \(network) not supported" }
         guard fork >= .paris else { return "pre-Merge network \(network) not supported (no proof-of-work rules)" }
         guard fork <= .prague else { return "network \(network) not supported yet (block rules end at Prague)" }
@@ -94,7 +102,7 @@ public struct BlockchainTestRunner {
             return "pre-state root \(preRoot.hex) != genesis stateRoot \(genesis.header.stateRoot.hex)"
         }
 
-        let executor = BlockExecutor(fork: fork)
+        let executor = rollup.map { BlockExecutor(fork: fork, rollup: $0) } ?? BlockExecutor(fork: fork)
         var tree: [Bytes32: Node] = [genesisHash: Node(header: genesis.header, hash: genesisHash, accounts: pre)]
         var head = genesisHash
         for (i, b) in ((t["blocks"] as? [[String: Any]]) ?? []).enumerated() {
@@ -128,6 +136,42 @@ public struct BlockchainTestRunner {
             diffs.append("fixture has neither postState nor postStateHash")
         }
         return diffs.isEmpty ? nil : diffs.joined(separator: "; ")
+    }
+
+    /// Networks named `Hemi-<fork>` (e.g. `Hemi-Cancun`) are OP Stack / Hemi rollup blocks on the
+    /// EVM rules of `<fork>`; their fixture carries the rollup parameters in `config` (ADR 0011).
+    public static let hemiNetworkPrefix = "Hemi-"
+
+    /// `config` of a Hemi fixture: `chainid`, `elasticityMultiplier`, `baseFeeChangeDenominator`,
+    /// `l1BaseFee`, `l1BlobBaseFee`, `baseFeeScalar`, `blobBaseFeeScalar` (hex quantities),
+    /// `l1FeeRecipient`, `baseFeeRecipient` (address or null = burnt), `depositReceiptVersion`
+    /// (quantity or null). Every key is required, so a fixture cannot silently fall back to defaults.
+    static func parseRollupRules(_ any: Any?) -> RollupRules? {
+        guard let c = any as? [String: Any] else { return nil }
+        func q(_ k: String) -> UInt256? { StateTestRunner.u256(c[k]) }
+        func u64(_ k: String) -> UInt64? { StateTestRunner.u64(c[k]) }
+        func u32(_ k: String) -> UInt32? { u64(k).flatMap { UInt32(exactly: $0) } }
+        func addr(_ k: String) -> EVMAddress?? {
+            if c[k] is NSNull { return .some(nil) }
+            guard let s = c[k] as? String, let a = EVMAddress(hex: s) else { return nil }
+            return .some(a)
+        }
+        guard let chainID = q("chainid"), let elasticity = u64("elasticityMultiplier"),
+            let denominator = u64("baseFeeChangeDenominator"), let l1BaseFee = q("l1BaseFee"),
+            let l1BlobBaseFee = q("l1BlobBaseFee"), let baseFeeScalar = u32("baseFeeScalar"),
+            let blobBaseFeeScalar = u32("blobBaseFeeScalar"), let l1Vault = addr("l1FeeRecipient") ?? nil,
+            let baseFeeVault = addr("baseFeeRecipient"), c.keys.contains("depositReceiptVersion")
+        else { return nil }
+        let receiptVersion: UInt64?
+        if c["depositReceiptVersion"] is NSNull { receiptVersion = nil } else {
+            guard let v = u64("depositReceiptVersion") else { return nil }
+            receiptVersion = v
+        }
+        return RollupRules(
+            chainID: chainID, elasticityMultiplier: elasticity, baseFeeChangeDenominator: denominator,
+            l1BaseFee: l1BaseFee, l1BlobBaseFee: l1BlobBaseFee, baseFeeScalar: baseFeeScalar,
+            blobBaseFeeScalar: blobBaseFeeScalar, l1FeeRecipient: l1Vault, baseFeeRecipient: baseFeeVault,
+            depositReceiptVersion: receiptVersion)
     }
 
     enum ImportResult {

@@ -130,8 +130,8 @@ public struct BlockBuilder {
     }
 
     /// Applies a deposit (0x7E): no signature, nonce check or gas purchase; `mint` is credited,
-    /// the sender's nonce increments; Regolith gas accounting (used gas without refunds; a failed
-    /// deposit uses its whole gas limit).
+    /// the sender's nonce increments; Regolith gas accounting (the actual gas used, refunds
+    /// included, as op-geth/revm report it; a failed deposit uses its whole gas limit).
     public mutating func applyDeposit(_ sealed: SealedTransaction) -> ReceiptRecord {
         guard case .deposit(let d) = sealed.transaction else { preconditionFailure("applyDeposit needs a 0x7E") }
         let env = environment
@@ -152,7 +152,10 @@ public struct BlockBuilder {
             data: d.data, isCreate: d.to == nil, accessListAddresses: 0, accessListStorageKeys: 0, authorizations: 0,
             fork: ethFork
         ).regular
-        guard intrinsic <= d.gasLimit else {
+        // Failed deposits (op-geth `TransitionDb`): intrinsic gas above the limit, value above the
+        // balance after the mint, EIP-3860 init code too long.
+        let initCodeTooLong = d.to == nil && config.fork >= .shanghai && d.data.count > 49_152
+        guard intrinsic <= d.gasLimit, host.balance(d.from) >= d.value, !initCodeTooLong else {
             host.touch(d.from)
             var acct = host.accounts[d.from] ?? Account()
             acct.nonce = nonceBefore &+ 1
@@ -173,8 +176,13 @@ public struct BlockBuilder {
         } else {
             result = host.call(Message(kind: .create, gas: gas, recipient: .zero, sender: d.from, value: d.value, input: d.data))
         }
+        // Regolith: the actual gas used — `gasLimit − gasLeft` for a success (less the EIP-3529
+        // capped refund) or a revert, the whole limit for an exceptional halt.
         let ok = result.status.isSuccess
-        let used = ok ? d.gasLimit &- UInt64(clamping: Swift.max(result.gasLeft, 0)) : d.gasLimit
+        let left = ok || result.status == .revert ? Swift.max(result.gasLeft, 0) : 0
+        let used0 = Int64(clamping: d.gasLimit) - left
+        let refund = ok ? Swift.max(0, Swift.min(result.gasRefund, used0 / 5)) : 0
+        let used = UInt64(used0 - refund)
         host.finalizeTransaction()
         return record(
             sealed, from: d.from, to: d.to, succeeded: ok, used: used, price: .zero,

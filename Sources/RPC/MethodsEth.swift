@@ -69,14 +69,18 @@ extension EthAPI {
         // MARK: blocks
         r.register("eth_getBlockByNumber") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(min: 2, max: 2)
-            guard let n = try api.number(try p.blockTag(0)) else { return .null }
-            return try api.blockJSON(n, full: try p.bool(1))
+            // Every argument is type-checked before the lookup (geth: -32602 even for an unknown block).
+            let tag = try p.blockTag(0)
+            let full = try p.bool(1)
+            guard let n = try api.number(tag) else { return .null }
+            return try api.blockJSON(n, full: full)
         }
         r.register("eth_getBlockByHash") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(min: 2, max: 2)
             let h = try p.hash(0)
+            let full = try p.bool(1)
             guard let n = try rpc({ () throws(L2ChainError) in try chain.number(ofBlock: h) }) else { return .null }
-            return try api.blockJSON(n, full: try p.bool(1))
+            return try api.blockJSON(n, full: full)
         }
         r.register("eth_getBlockTransactionCountByNumber") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(min: 1, max: 1)
@@ -119,8 +123,9 @@ extension EthAPI {
         }
         r.register("eth_getTransactionByBlockNumberAndIndex") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(min: 2, max: 2)
-            guard let n = try api.number(try p.blockTag(0)) else { return .null }
+            let tag = try p.blockTag(0)
             let i = try p.uint64(1)
+            guard let n = try api.number(tag) else { return .null }
             guard let rs = try rpc({ () throws(L2ChainError) in try chain.receipts(number: n) }), i < UInt64(rs.count) else {
                 return .null
             }
@@ -129,8 +134,8 @@ extension EthAPI {
         r.register("eth_getTransactionByBlockHashAndIndex") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(min: 2, max: 2)
             let h = try p.hash(0)
-            guard let n = try rpc({ () throws(L2ChainError) in try chain.number(ofBlock: h) }) else { return .null }
             let i = try p.uint64(1)
+            guard let n = try rpc({ () throws(L2ChainError) in try chain.number(ofBlock: h) }) else { return .null }
             guard let rs = try rpc({ () throws(L2ChainError) in try chain.receipts(number: n) }), i < UInt64(rs.count) else {
                 return .null
             }
@@ -152,11 +157,11 @@ extension EthAPI {
         r.register("eth_call") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(min: 1, max: 3)
             var req = try parseCallRequest(try p.object(0))
-            let (accounts0, header) = try api.state(try p.optionalBlockTag(1) ?? .latest)
+            let tag = try p.optionalBlockTag(1) ?? .latest
+            let overrides = try p.optionalObject(2).map { o throws(RPCError) in try parseOverrides(o) } ?? []
+            let (accounts0, header) = try api.state(tag)
             var accounts = accounts0
-            if let ov = try p.optionalObject(2) {
-                for (a, o) in try parseOverrides(ov) { o.apply(to: &accounts, address: a) }
-            }
+            for (a, o) in overrides { o.apply(to: &accounts, address: a) }
             let gas = Swift.min(req.gas ?? header.header.gasLimit, 50_000_000)
             req.gas = gas
             let ctx = api.context(header)
@@ -180,11 +185,11 @@ extension EthAPI {
         r.register("eth_estimateGas") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(min: 1, max: 3)
             let req = try parseCallRequest(try p.object(0))
-            let (accounts0, header) = try api.state(try p.optionalBlockTag(1) ?? .latest)
+            let tag = try p.optionalBlockTag(1) ?? .latest
+            let overrides = try p.optionalObject(2).map { o throws(RPCError) in try parseOverrides(o) } ?? []
+            let (accounts0, header) = try api.state(tag)
             var accounts = accounts0
-            if let ov = try p.optionalObject(2) {
-                for (a, o) in try parseOverrides(ov) { o.apply(to: &accounts, address: a) }
-            }
+            for (a, o) in overrides { o.apply(to: &accounts, address: a) }
             let ctx = api.context(header)
             let config = chain.config
             let frozen = accounts
@@ -273,7 +278,7 @@ extension EthAPI {
         r.register("eth_feeHistory") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(min: 2, max: 3)
             let count = try p.uint64(0)
-            guard let newest = try api.number(try p.blockTag(1)) else { throw .invalidInput("header not found") }
+            let newestTag = try p.blockTag(1)
             var percentiles: [Double] = []
             if p.isPresent(2) {
                 let arr = try p.array(2)
@@ -285,6 +290,7 @@ extension EthAPI {
                     percentiles.append(d)
                 }
             }
+            guard let newest = try api.number(newestTag) else { throw .invalidInput("header not found") }
             if count == 0 { return ["oldestBlock": .quantity(UInt64(0)), "baseFeePerGas": [], "gasUsedRatio": []] }
             return try api.feeHistory(count: count, newest: newest, percentiles: percentiles)
         }

@@ -129,6 +129,6 @@ struct L2Commands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "l2",
         abstract: "Hemi L2 chain tools.",
-        subcommands: [SequencerBench.self]
+        subcommands: [SequencerBench.self, L2ExportBlockTest.self]
     )
 }

@@ -351,11 +351,22 @@ def test_unprotected_legacy_accepted_on_devnet(ephemeral_node):
     assert "result" in resp, resp
 
 
-@pytest.mark.xfail(strict=True, reason="eth_getBlockByNumber returns null for an unknown block before checking "
-                   "that argument 1 is a bool; geth rejects the bad argument first (-32602)")
 def test_params_typed_before_block_lookup(ephemeral_node):
-    resp = ephemeral_node.request("eth_getBlockByNumber", ["0xffffff", "yes"])
-    assert error_of(resp)[0] == -32602
+    # geth type-checks every argument before looking the block up: -32602, not null.
+    unknown_hash = "0x" + "ab" * 32
+    for method, params in [
+        ("eth_getBlockByNumber", ["0xffffff", "yes"]),
+        ("eth_getBlockByHash", [unknown_hash, "yes"]),
+        ("eth_getTransactionByBlockNumberAndIndex", ["0xffffff", "zero"]),
+        ("eth_getTransactionByBlockHashAndIndex", [unknown_hash, True]),
+        ("eth_call", [{"to": "0x" + "00" * 20}, "0xffffff", "not an object"]),
+        ("eth_estimateGas", [{"to": "0x" + "00" * 20}, "0xffffff", 7]),
+        ("eth_feeHistory", ["0x1", "0xffffff", "not an array"]),
+    ]:
+        resp = ephemeral_node.request(method, params)
+        assert error_of(resp)[0] == -32602, (method, resp)
+    # Well-typed arguments for an unknown block still give null.
+    assert ephemeral_node.request("eth_getBlockByNumber", ["0xffffff", False])["result"] is None
 
 
 def _hostile(node: Devnet):
