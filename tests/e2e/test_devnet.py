@@ -61,9 +61,10 @@ def free_port() -> int:
 
 
 class Node:
-    def __init__(self, datadir: str, port: int):
+    def __init__(self, datadir: str, port: int, extra_args=()):
         self.datadir = datadir
         self.port = port
+        self.extra_args = list(extra_args)
         self.proc = None
         self.log = Path(datadir).with_suffix(".log")
         self.keys = []
@@ -71,7 +72,7 @@ class Node:
     def start(self):
         self.logf = open(self.log, "a")
         self.proc = subprocess.Popen(
-            [hemi_binary(), "devnet", "--datadir", self.datadir, "--port", str(self.port)],
+            [hemi_binary(), "devnet", "--datadir", self.datadir, "--port", str(self.port), *self.extra_args],
             stdout=self.logf, stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 60
