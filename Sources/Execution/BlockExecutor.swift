@@ -238,7 +238,8 @@ public struct BlockExecutor: Sendable {
         // EIP-7685 requests (Prague).
         var requests: [[UInt8]] = []
         if fork >= .prague {
-            requests = try collectRequests(logs: allLogs, context: systemContext, host: &host)
+            // OP Stack (Isthmus) blocks carry the empty requests list: no EIP-6110/7002/7251.
+            if rollup == nil { requests = try collectRequests(logs: allLogs, context: systemContext, host: &host) }
             let got = BlockRequests.computeRequestsHash(requests)
             if let want = h.requestsHash, want != got { throw .requestsHashMismatch(expected: want, got: got) }
         }

@@ -199,9 +199,24 @@ public struct BlockBuilder {
         default: throw .unsupportedType(tx.type)
         }
         if tx.gasLimit > gasRemaining { throw .blockFull(gasLimit: tx.gasLimit, remaining: gasRemaining) }
+        // Ecotone L1 data fee: bought with the gas (op-geth `buyGas`), paid to the L1FeeVault after
+        // the transaction. Zero in a devnet (no L1), where this changes nothing.
+        let l1Fee = Self.computeL1Fee(config: config, envelope: tx.encodedEnvelope())
+        let balanceBefore = host.accounts[sender]?.balance ?? .zero
+        if !l1Fee.isZero {
+            guard let upfront = tx.computeMaxUpfrontCost(), balanceBefore >= upfront, balanceBefore &- upfront >= l1Fee else {
+                throw .rejected(.insufficientFunds)
+            }
+            host.accounts[sender, default: Account()].balance = balanceBefore &- l1Fee
+        }
         let outcome: TransactionOutcome
         do { outcome = try TransactionExecutor.apply(tx, block: environment, host: &host) } catch {
+            if !l1Fee.isZero { host.accounts[sender]?.balance = balanceBefore }
             throw .rejected(error)
+        }
+        if !l1Fee.isZero {
+            host.accounts[ChainConfig.l1FeeVault, default: Account()].balance =
+                (host.accounts[ChainConfig.l1FeeVault]?.balance ?? .zero) &+ l1Fee
         }
         let price = tx.effectiveGasPrice(baseFee: context.baseFee) ?? .zero
         return record(
@@ -221,12 +236,9 @@ public struct BlockBuilder {
         var l1GasUsed: UInt64 = 0
         var l1Fee = UInt256.zero
         if !isDeposit {
-            for b in sealed.transaction.encodedEnvelope() { l1GasUsed &+= b == 0 ? 4 : 16 }
-            // Ecotone: l1Fee = l1GasUsed × (16·baseFeeScalar·l1BaseFee + blobBaseFeeScalar·blobBaseFee) / 16e6.
-            let scaled =
-                UInt256(16) &* UInt256(UInt64(config.baseFeeScalar)) &* config.l1BaseFee
-                &+ UInt256(UInt64(config.blobBaseFeeScalar)) &* config.l1BlobBaseFee
-            l1Fee = UInt256(l1GasUsed) &* scaled / UInt256(16_000_000)
+            let envelope = sealed.transaction.encodedEnvelope()
+            for b in envelope { l1GasUsed &+= b == 0 ? 4 : 16 }
+            l1Fee = Self.computeL1Fee(config: config, envelope: envelope)
         }
         let rec = ReceiptRecord(
             receipt: receipt, transactionHash: sealed.hash, from: from, to: to, contractAddress: created,
@@ -236,6 +248,17 @@ public struct BlockBuilder {
         transactions.append(sealed)
         receipts.append(rec)
         return rec
+    }
+
+    /// Ecotone: `l1Fee = l1GasUsed × (16·baseFeeScalar·l1BaseFee + blobBaseFeeScalar·blobBaseFee) / 16e6`
+    /// with `l1GasUsed` = 4 per zero byte and 16 per non-zero byte of the EIP-2718 envelope.
+    static func computeL1Fee(config: ChainConfig, envelope: [UInt8]) -> UInt256 {
+        var l1GasUsed: UInt64 = 0
+        for b in envelope { l1GasUsed &+= b == 0 ? 4 : 16 }
+        let scaled =
+            UInt256(16) &* UInt256(UInt64(config.baseFeeScalar)) &* config.l1BaseFee
+            &+ UInt256(UInt64(config.blobBaseFeeScalar)) &* config.l1BlobBaseFee
+        return UInt256(l1GasUsed) &* scaled / UInt256(16_000_000)
     }
 
     /// The header fields execution determines (state root excluded: the chain computes it

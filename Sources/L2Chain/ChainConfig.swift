@@ -73,6 +73,8 @@ public struct ChainConfig: Sendable {
 
     /// OP Stack SequencerFeeVault predeploy, the coinbase of every L2 block.
     public static let sequencerFeeVault = Bytes20(hex: "4200000000000000000000000000000000000011") ?? .zero
+    /// OP Stack L1FeeVault predeploy: receives the L1 data fee of every user transaction.
+    public static let l1FeeVault = Bytes20(hex: "420000000000000000000000000000000000001a") ?? .zero
     /// OP Stack L1Block predeploy, target of the L1-attributes deposit.
     public static let l1BlockPredeploy = Bytes20(hex: "4200000000000000000000000000000000000015") ?? .zero
     /// OP Stack depositor account, sender of the L1-attributes deposit.

@@ -13,7 +13,7 @@ extension ChainConfig {
         RollupRules(
             chainID: UInt256(chainID), elasticityMultiplier: elasticityMultiplier,
             baseFeeChangeDenominator: baseFeeChangeDenominator, l1BaseFee: l1BaseFee, l1BlobBaseFee: l1BlobBaseFee,
-            baseFeeScalar: baseFeeScalar, blobBaseFeeScalar: blobBaseFeeScalar, l1FeeRecipient: RollupRules.l1FeeVault,
+            baseFeeScalar: baseFeeScalar, blobBaseFeeScalar: blobBaseFeeScalar, l1FeeRecipient: ChainConfig.l1FeeVault,
             baseFeeRecipient: nil, depositReceiptVersion: 1)
     }
 

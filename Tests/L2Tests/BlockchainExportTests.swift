@@ -239,6 +239,57 @@ import Testing
         #expect(try run(t6).failed == 1)
     }
 
+    /// With non-zero Ecotone L1 fee parameters the sender pays the L1 fee to the L1FeeVault, in
+    /// the builder and in the independent executor alike; a fixture whose L1 parameters are changed
+    /// no longer re-executes.
+    @Test func l1FeeChargedAndReExecuted() throws {
+        var config = devConfig()
+        config.l1BaseFee = UInt256(30_000_000_000)
+        config.l1BlobBaseFee = UInt256(2)
+        config.baseFeeScalar = 1368
+        config.blobBaseFeeScalar = 810_949
+        let chain = try L2Chain(path: makeTempDir("l1fee"), config: config)
+        let clock = TestClock()
+        let pool = TxPool(chain: chain)
+        let producer = BlockProducer(chain: chain, pool: pool, blockTime: 1, now: clock.next)
+        let sender = devAccounts[1]
+        let start = chain.snapshot.accounts[sender.address]?.balance ?? .zero
+        var spent = UInt256.zero
+        var l1Total = UInt256.zero
+        for i in 0..<5 {
+            let tx = signedEIP1559(sender, nonce: UInt64(i), to: devAccounts[2].address, value: UInt256(UInt64(1000 + i)))
+            _ = try pool.add(raw: tx.encodedEnvelope())
+            let b = try producer.produceBlock()
+            let r = try #require(b.receipts.last)
+            // Independent Ecotone formula over the envelope bytes.
+            let env = tx.encodedEnvelope()
+            let l1Gas = UInt64(env.filter { $0 == 0 }.count * 4 + env.filter { $0 != 0 }.count * 16)
+            let expectedFee = UInt256(l1Gas) &* (UInt256(16 * 1368) &* UInt256(30_000_000_000) &+ UInt256(810_949 * 2))
+                / UInt256(16_000_000)
+            #expect(r.l1GasUsed == l1Gas && r.l1Fee == expectedFee && !expectedFee.isZero)
+            spent = spent &+ UInt256(UInt64(1000 + i)) &+ UInt256(r.gasUsed) &* r.effectiveGasPrice &+ expectedFee
+            l1Total = l1Total &+ expectedFee
+        }
+        let accounts = chain.snapshot.accounts
+        #expect(accounts[sender.address]?.balance == start &- spent)
+        #expect(accounts[ChainConfig.l1FeeVault]?.balance == l1Total)
+
+        let json = try chain.exportBlockchainTest(name: "hemi", from: 0, to: chain.snapshot.number)
+        let good = BlockchainTestRunner().runFile(try Self.writeTemp(json))
+        #expect(good.failed == 0 && good.passed == 1, "\(good.failures)")
+        var f = try Self.fixture(json)
+        var c = try #require(f["config"] as? [String: Any])
+        c["l1BaseFee"] = "0x0"
+        f["config"] = c
+        let bad = BlockchainTestRunner().runFile(try Self.write(f))
+        #expect(bad.failed == 1, "\(bad.failures)")
+        // A fixture without the rollup parameters is refused, not run with defaults.
+        c["l1BaseFee"] = nil
+        f["config"] = c
+        let missing = BlockchainTestRunner().runFile(try Self.write(f))
+        #expect(missing.failed == 1 && missing.failures.first?.contains("rollup parameters") == true)
+    }
+
     static func bumpValue(_ tx: Transaction) -> Transaction {
         switch tx {
         case .dynamicFee(var t):
