@@ -329,10 +329,10 @@ public struct BlockExecutor: Sendable {
                 let logs = host.logs.map { Ethereum.Log(address: $0.address, topics: $0.topics, data: $0.data) }
                 // Vault payments after the transaction (op-geth `innerTransitionDb`); an empty
                 // vault credited with zero stays absent (EIP-161).
-                if !l1Fee.isZero { host.accounts[rules.l1FeeRecipient, default: Account()].balance &+= l1Fee }
+                if !l1Fee.isZero { Self.credit(rules.l1FeeRecipient, l1Fee, host: &host) }
                 if let vault = rules.baseFeeRecipient {
                     let fee = UInt256(outcome.gasUsed) &* env.baseFee
-                    if !fee.isZero { host.accounts[vault, default: Account()].balance &+= fee }
+                    if !fee.isZero { Self.credit(vault, fee, host: &host) }
                 }
                 gasUsed += outcome.gasUsed
                 receipt = Receipt(
@@ -341,6 +341,10 @@ public struct BlockExecutor: Sendable {
             bloom.formUnion(receipt.logsBloom)
             receipts.append(receipt)
         }
+    }
+
+    static func credit(_ a: EVMAddress, _ v: UInt256, host: inout StateHost) {
+        host.accounts[a, default: Account()].balance = (host.accounts[a]?.balance ?? .zero) &+ v
     }
 
     /// EIP-6110 deposits from the deposit contract's logs, then the EIP-7002 and EIP-7251 system

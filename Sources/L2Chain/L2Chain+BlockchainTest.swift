@@ -80,7 +80,7 @@ extension L2Chain {
         ]
         do {
             let data = try JSONSerialization.data(
-                withJSONObject: [name: fixture], options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+                withJSONObject: [name: fixture], options: [.sortedKeys, .prettyPrinted])
             return [UInt8](data)
         } catch {
             throw .storage("JSON: \(error)")
