@@ -1,5 +1,6 @@
 public import EVM
 public import Ethereum
+internal import Precompiles
 public import Primitives
 
 /// What an applied OP Stack deposit produced.

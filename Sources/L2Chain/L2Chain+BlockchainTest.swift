@@ -1,8 +1,8 @@
-public import EVM
-public import Ethereum
+internal import EVM
+internal import Ethereum
 public import Execution
 internal import Foundation
-public import Primitives
+internal import Primitives
 
 extension ChainConfig {
     /// The rollup rules this chain's blocks follow, for the independent re-execution of exported

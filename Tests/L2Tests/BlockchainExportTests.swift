@@ -180,7 +180,9 @@ import Testing
         func run(_ t: [String: Any]) throws -> StateTestRunner.Summary { BlockchainTestRunner().runFile(try Self.write(t)) }
         func blockRLP(_ t: [String: Any], _ i: Int) throws -> Block {
             let blocks = try #require(t["blocks"] as? [[String: Any]])
-            return try Block.decode(try #require(Hex.decode(try #require(blocks[i]["rlp"] as? String))))
+            let hex = try #require(blocks[i]["rlp"] as? String)
+            let bytes = try #require(Hex.decode(hex))
+            return try Block.decode(bytes)
         }
         func replacing(_ t: [String: Any], _ i: Int, _ b: Block) -> [String: Any] {
             var t = t
@@ -219,7 +221,8 @@ import Testing
         var post = try #require(f["postState"] as? [String: Any])
         let addr = "0x" + devAccounts[0].address.hex
         var acct = try #require(post[addr] as? [String: Any])
-        let bal = try #require(UInt256(hex: try #require(acct["balance"] as? String)))
+        let balHex = try #require(acct["balance"] as? String)
+        let bal = try #require(UInt256(hex: balHex))
         acct["balance"] = (bal &+ .one).hexString
         post[addr] = acct
         t4["postState"] = post
