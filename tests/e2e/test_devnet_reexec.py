@@ -131,6 +131,7 @@ def test_export_reexecutes(exported):
     r = blocktest(out)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "1 passed, 0 failed" in r.stdout, r.stdout
+    print(f"\n{head} blocks, traffic {kinds}; hemi evm blocktest: {r.stdout.strip()}")
 
 
 def _tampered(exported, mutate):
