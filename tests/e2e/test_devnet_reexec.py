@@ -185,3 +185,23 @@ def test_changed_post_state_fails(exported):
         f["postState"][a]["balance"] = hex(int(f["postState"][a]["balance"], 16) + 1)
     r = _tampered(exported, mutate)
     assert r.returncode == 1 and "balance" in r.stdout, r.stdout
+
+
+def test_user_transactions_match_eels(exported):
+    # The Ethereum part of every block (all user transactions) re-executed by the execution
+    # specification (EELS, .build/eels from scripts/install-deps --test): same gas used and state root.
+    tmp, out, head, _ = exported
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "diff", "hemi_blocks_vs_eels.py")
+    r = subprocess.run(["python3", script, out], capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"{head} passed, 0 failed" in r.stdout, r.stdout
+    print(f"\nEELS: {r.stdout.strip()}")
+
+    # The oracle can disagree: one more wei in the pre-state changes block 1's state root.
+    def mutate(f):
+        a = next(k for k, v in f["pre"].items() if int(v["balance"], 16) > 0)
+        f["pre"][a]["balance"] = hex(int(f["pre"][a]["balance"], 16) + 1)
+    _tampered(exported, mutate)
+    bad = subprocess.run(["python3", script, os.path.join(tmp, "tampered.json")], capture_output=True, text=True,
+                         timeout=1200)
+    assert bad.returncode == 1 and "FAIL block 1: state root" in bad.stdout, bad.stdout
