@@ -7,7 +7,8 @@ EIP-1559, contract creations, a reverting creation, an out-of-gas call), stops t
 the chain with `hemi l2 export-blocktest`, and re-executes it with `hemi evm blocktest` — the
 Ethereum block executor with the rollup rules, a code path separate from the sequencer's
 BlockBuilder. Then checks that tampered exports (a state root, a transaction, the post-state)
-fail.
+fail, and runs tests/diff/hemi_blocks_vs_eels.py (the user transactions through the execution
+specification, EELS) on the export.
 
 Binary: $HEMI_BIN, else .build/release/hemi, else .build/debug/hemi.
 Run: python3 -m pytest -q tests/e2e/test_devnet_reexec.py
