@@ -29,7 +29,8 @@ public struct DepositOutcome: Sendable {
 ///
 /// Independent of `L2Chain.BlockBuilder` (ADR 0011).
 public enum DepositExecutor {
-    public static func apply(_ d: DepositTransaction, block: BlockEnvironment, host: inout StateHost) -> DepositOutcome {
+    public static func apply(_ d: DepositTransaction, block: BlockEnvironment, host: inout StateHost) -> DepositOutcome
+    {
         let fork = host.fork
         host.beginTransaction()
         host.txContext = TxContext(
@@ -62,9 +63,11 @@ public enum DepositExecutor {
         let result: ExecutionResult
         if let to = d.to {
             bumpNonce(d.from, from: nonceBefore, host: &host)
-            result = host.call(Message(kind: .call, gas: gas, recipient: to, sender: d.from, value: d.value, input: d.data))
+            result = host.call(
+                Message(kind: .call, gas: gas, recipient: to, sender: d.from, value: d.value, input: d.data))
         } else {
-            result = host.call(Message(kind: .create, gas: gas, recipient: .zero, sender: d.from, value: d.value, input: d.data))
+            result = host.call(
+                Message(kind: .create, gas: gas, recipient: .zero, sender: d.from, value: d.value, input: d.data))
         }
         let ok = result.status.isSuccess
         let left = ok || result.status == .revert ? Swift.max(result.gasLeft, 0) : 0

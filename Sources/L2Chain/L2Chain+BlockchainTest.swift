@@ -113,10 +113,12 @@ extension L2Chain {
         for (a, acct) in accounts {
             var storage: [String: String] = [:]
             for (k, v) in acct.storage where !v.isZero { storage[k.hexString] = v.hexString }
-            out["0x" + a.hex] = [
-                "balance": acct.balance.hexString, "nonce": UInt256(acct.nonce).hexString, "code": "0x" + acct.code.hex,
-                "storage": storage,
-            ] as [String: Any]
+            out["0x" + a.hex] =
+                [
+                    "balance": acct.balance.hexString, "nonce": UInt256(acct.nonce).hexString,
+                    "code": "0x" + acct.code.hex,
+                    "storage": storage,
+                ] as [String: Any]
         }
         return out
     }

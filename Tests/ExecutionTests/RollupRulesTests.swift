@@ -15,7 +15,9 @@ import Testing
         gasLimit: 30_000_000, prevRandao: .zero, baseFee: UInt256(1_000_000_000), excessBlobGas: 0,
         chainID: UInt256(901))
 
-    func deposit(to: EVMAddress?, mint: UInt64 = 0, value: UInt64 = 0, gas: UInt64, data: [UInt8] = []) -> DepositTransaction {
+    func deposit(to: EVMAddress?, mint: UInt64 = 0, value: UInt64 = 0, gas: UInt64, data: [UInt8] = [])
+        -> DepositTransaction
+    {
         DepositTransaction(
             sourceHash: .zero, from: from, to: to, mint: UInt256(mint), value: UInt256(value), gasLimit: gas,
             isSystemTransaction: false, data: data)
@@ -74,7 +76,8 @@ import Testing
         #expect(rules.computeL1Fee(envelope: [0, 1, 0, 2, 0]) == UInt256(7))
         // Base fee: gas used 30M of a 30M limit, target 5M: 1 gwei × (1 + 25M/5M/250) = 1.02 gwei.
         #expect(
-            rules.computeBaseFee(parentGasLimit: 30_000_000, parentGasUsed: 30_000_000, parentBaseFee: UInt256(1_000_000_000))
+            rules.computeBaseFee(
+                parentGasLimit: 30_000_000, parentGasUsed: 30_000_000, parentBaseFee: UInt256(1_000_000_000))
                 == UInt256(1_020_000_000))
     }
 }

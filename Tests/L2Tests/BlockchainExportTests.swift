@@ -3,8 +3,8 @@ import Ethereum
 import Execution
 import Foundation
 import Hashing
-import MerkleTrie
 import L2Chain
+import MerkleTrie
 import Node
 import Primitives
 import Sequencer
@@ -81,36 +81,49 @@ import Testing
             // Every block: a plain transfer (EIP-1559 or legacy alternating) and a token transfer.
             if n % 2 == 0 {
                 try send(2, "eth transfer 1559") {
-                    signedEIP1559(a[2], nonce: $0, to: a[3].address, value: UInt256(UInt64(n)) &* UInt256(1_000_000_000))
+                    signedEIP1559(
+                        a[2], nonce: $0, to: a[3].address, value: UInt256(UInt64(n)) &* UInt256(1_000_000_000))
                 }
             } else {
-                try send(3, "eth transfer legacy") { signedLegacy(a[3], nonce: $0, to: a[2].address, value: UInt256(UInt64(n))) }
+                try send(3, "eth transfer legacy") {
+                    signedLegacy(a[3], nonce: $0, to: a[2].address, value: UInt256(UInt64(n)))
+                }
             }
             try send(0, "erc20 transfer") {
-                signedEIP1559(a[0], nonce: $0, to: token, data: transferCall(a[1 + n % 3].address, UInt256(UInt64(n)) &* ether), gas: 100_000)
+                signedEIP1559(
+                    a[0], nonce: $0, to: token, data: transferCall(a[1 + n % 3].address, UInt256(UInt64(n)) &* ether),
+                    gas: 100_000)
             }
             switch r {
             case 0:  // reverting call: more tokens than the sender holds
                 try send(2, "erc20 revert") {
-                    signedEIP1559(a[2], nonce: $0, to: token, data: transferCall(a[0].address, UInt256(1) << 200), gas: 100_000)
+                    signedEIP1559(
+                        a[2], nonce: $0, to: token, data: transferCall(a[0].address, UInt256(1) << 200), gas: 100_000)
                 }
             case 1:  // EIP-2930 call with a pre-warmed slot
                 let key = Bytes32([UInt8](repeating: 0, count: 12) + a[3].address.bytes)
                 try send(3, "access list call") {
-                    signed2930(a[3], nonce: $0, to: logger, data: UInt256(UInt64(n)).bigEndianBytes, gas: 80_000,
+                    signed2930(
+                        a[3], nonce: $0, to: logger, data: UInt256(UInt64(n)).bigEndianBytes, gas: 80_000,
                         accessList: [AccessListEntry(address: logger, storageKeys: [key])])
                 }
             case 2:  // contract creation
                 try send(1, "create") { signedEIP1559(a[1], nonce: $0, to: nil, data: loggerInit, gas: 200_000) }
             case 3:  // creation that reverts
-                try send(1, "create revert") { signedEIP1559(a[1], nonce: $0, to: nil, data: revertingInit, gas: 100_000) }
+                try send(1, "create revert") {
+                    signedEIP1559(a[1], nonce: $0, to: nil, data: revertingInit, gas: 100_000)
+                }
             case 4:  // out of gas in SSTORE (exceptional halt)
                 try send(2, "out of gas") {
                     signedEIP1559(a[2], nonce: $0, to: logger, data: UInt256(7).bigEndianBytes, gas: 23_000)
                 }
             case 5:  // the logger: storage write + LOG1; then a zero write (storage clear, refund)
-                try send(1, "call logs") { signedEIP1559(a[1], nonce: $0, to: logger, data: UInt256(UInt64(n)).bigEndianBytes, gas: 80_000) }
-                try send(1, "call clear") { signedEIP1559(a[1], nonce: $0, to: logger, data: [UInt8](repeating: 0, count: 32), gas: 80_000) }
+                try send(1, "call logs") {
+                    signedEIP1559(a[1], nonce: $0, to: logger, data: UInt256(UInt64(n)).bigEndianBytes, gas: 80_000)
+                }
+                try send(1, "call clear") {
+                    signedEIP1559(a[1], nonce: $0, to: logger, data: [UInt8](repeating: 0, count: 32), gas: 80_000)
+                }
             case 6:  // pre-EIP-155 legacy transfer (the devnet accepts them on purpose)
                 try send(3, "legacy pre-155") {
                     Transaction.legacy(
@@ -172,12 +185,15 @@ import Testing
         #expect(good.failed == 0 && good.passed == 1, "\(good.failures)")
 
         // A window that starts later: `pre` is the historical state of block 40.
-        let window = BlockchainTestRunner().runFile(try Self.writeTemp(try chain.exportBlockchainTest(name: "hemi", from: 40, to: 90)))
+        let window = BlockchainTestRunner().runFile(
+            try Self.writeTemp(try chain.exportBlockchainTest(name: "hemi", from: 40, to: 90)))
         #expect(window.failed == 0 && window.passed == 1, "\(window.failures)")
 
         // Tampering is caught.
         let f = try Self.fixture(json)
-        func run(_ t: [String: Any]) throws -> StateTestRunner.Summary { BlockchainTestRunner().runFile(try Self.write(t)) }
+        func run(_ t: [String: Any]) throws -> StateTestRunner.Summary {
+            BlockchainTestRunner().runFile(try Self.write(t))
+        }
         func blockRLP(_ t: [String: Any], _ i: Int) throws -> Block {
             let blocks = try #require(t["blocks"] as? [[String: Any]])
             let hex = try #require(blocks[i]["rlp"] as? String)
@@ -260,14 +276,16 @@ import Testing
         var spent = UInt256.zero
         var l1Total = UInt256.zero
         for i in 0..<5 {
-            let tx = signedEIP1559(sender, nonce: UInt64(i), to: devAccounts[2].address, value: UInt256(UInt64(1000 + i)))
+            let tx = signedEIP1559(
+                sender, nonce: UInt64(i), to: devAccounts[2].address, value: UInt256(UInt64(1000 + i)))
             _ = try pool.add(raw: tx.encodedEnvelope())
             let b = try producer.produceBlock()
             let r = try #require(b.receipts.last)
             // Independent Ecotone formula over the envelope bytes.
             let env = tx.encodedEnvelope()
             let l1Gas = UInt64(env.filter { $0 == 0 }.count * 4 + env.filter { $0 != 0 }.count * 16)
-            let expectedFee = UInt256(l1Gas) &* (UInt256(16 * 1368) &* UInt256(30_000_000_000) &+ UInt256(810_949 * 2))
+            let expectedFee =
+                UInt256(l1Gas) &* (UInt256(16 * 1368) &* UInt256(30_000_000_000) &+ UInt256(810_949 * 2))
                 / UInt256(16_000_000)
             #expect(r.l1GasUsed == l1Gas && r.l1Fee == expectedFee && !expectedFee.isZero)
             spent = spent &+ UInt256(UInt64(1000 + i)) &+ UInt256(r.gasUsed) &* r.effectiveGasPrice &+ expectedFee
