@@ -1,4 +1,4 @@
-public import Primitives
+import Primitives
 public import Bitcoin
 public import BitcoinConsensus
 import BitcoinScript

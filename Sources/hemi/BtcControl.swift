@@ -173,7 +173,8 @@ struct BtcControlMethods: Sendable {
             if spends {
                 header = try await chain.withChain { c in try await c.mineWithSpends(wallet: w, payTo: script, maxTxs: maxTxs).header }
             } else {
-                header = try await chain.mine(payTo: script ?? w.coinbaseScript(height: Int(await chain.tip().height) + 1))
+                let next = Int(await chain.tip().height) + 1
+                header = try await chain.mine(payTo: script ?? w.coinbaseScript(height: next))
             }
             await announceBlock(header)
             hashes.append(header.computeHash())

@@ -38,6 +38,7 @@ try:
     if "Capturing on" not in line:
         raise RuntimeError(f"capture did not start: {line} {cap.stderr.read()}")
     log("tshark:", line.strip())
+    time.sleep(1)  # "Capture started" follows
 
     a.start()
     log("A:", a.mine_cli(101, "--spends"))
