@@ -69,6 +69,8 @@ try:
     log("bitcoin commands seen:", dict(sorted(commands.items())))
     for need in ("version", "verack", "getheaders", "headers", "getdata", "block", "inv", "tx"):
         f.check(commands[need] > 0, f"command {need} seen ({commands[need]})")
+    # Every message was dissected: B fetched each of the height + 1 blocks in its own `block` message.
+    f.check(commands["block"] >= height + 1, f"{commands['block']} block messages dissected for {height + 1} blocks")
     r = subprocess.run(["tshark", "-r", pcap, "-q", "-z", "io,phs"], capture_output=True, text=True, timeout=120)
     log(r.stdout.strip()[-600:])
 except Exception as e:  # noqa: BLE001 - reported as a failure
