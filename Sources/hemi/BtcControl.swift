@@ -138,6 +138,20 @@ struct BtcControlMethods: Sendable {
                 ("seconds", .double(seconds(ContinuousClock.now - t0))),
                 ("hashes", .array(hashes.map { .string($0.displayHex) })),
             ])
+        case "getblock":
+            // [height] of the active chain or [hash] (display hex) → raw block hex (witness serialization).
+            let hash: BlockHash?
+            if let h = params[0]?.intValue {
+                guard h >= 0 else { throw ControlError.params("negative height") }
+                hash = await chain.withChain { $0.activeHash(atHeight: UInt64(h)) }
+            } else if let s = params[0]?.stringValue {
+                guard let b = Bytes32(displayHex: s) else { throw ControlError.params("bad block hash \(s)") }
+                hash = b
+            } else {
+                throw ControlError.params("expected [height] or [hash]")
+            }
+            guard let hash, let raw = await chain.rawBlock(hash) else { throw ControlError(code: -5, message: "block not found") }
+            return .string(Hex.encode(raw))
         case "sendwallettx":
             let w = wallet
             let result: Result<Transaction?, any Error> = await chain.withChain { c in
@@ -183,10 +197,16 @@ struct BtcControlMethods: Sendable {
     }
 }
 
+/// A failure talking to the control channel, or the node's error reply (printed without usage).
+struct ControlClientError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
 /// Sends one request line to the control channel at 127.0.0.1:`port` and returns the reply object.
 func controlRequest(port: Int, method: String, params: JSON) throws -> JSON {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw ValidationError("socket: \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else { throw ControlClientError("socket: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
@@ -195,13 +215,13 @@ func controlRequest(port: Int, method: String, params: JSON) throws -> JSON {
     let ok = withUnsafePointer(to: &addr) { p in
         p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard ok == 0 else { throw ValidationError("cannot connect to the control channel 127.0.0.1:\(port): \(String(cString: strerror(errno)))") }
+    guard ok == 0 else { throw ControlClientError("cannot connect to the control channel 127.0.0.1:\(port): \(String(cString: strerror(errno)))") }
     let request = JSON.object([("id", .int(1)), ("method", .string(method)), ("params", params)]).serialized() + "\n"
     var bytes = Array(request.utf8)
     var off = 0
     while off < bytes.count {
         let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-        guard n > 0 else { throw ValidationError("write to the control channel failed") }
+        guard n > 0 else { throw ControlClientError("write to the control channel failed") }
         off += n
     }
     bytes = []
@@ -210,19 +230,19 @@ func controlRequest(port: Int, method: String, params: JSON) throws -> JSON {
         let n = read(fd, &buf, buf.count)
         if n <= 0 { break }
         bytes += buf[0..<n]
-        guard bytes.count < 64 << 20 else { throw ValidationError("control reply too long") }
+        guard bytes.count < 64 << 20 else { throw ControlClientError("control reply too long") }
     }
-    guard let nl = bytes.firstIndex(of: 0x0a) else { throw ValidationError("the control channel closed without a reply") }
+    guard let nl = bytes.firstIndex(of: 0x0a) else { throw ControlClientError("the control channel closed without a reply") }
     return try JSON.parse(bytes[..<nl])
 }
 
 /// The control port: `--control PORT`, or `control_port` of DIR/status.json.
 func controlPort(control: Int?, datadir: String?) throws -> Int {
     if let control { return control }
-    guard let datadir else { throw ValidationError("give --control PORT or --datadir DIR of a node started with --control") }
+    guard let datadir else { throw ControlClientError("give --control PORT or --datadir DIR of a node started with --control") }
     let text = String(decoding: try readFile(datadir + "/status.json", limit: 1 << 16), as: UTF8.self)
     guard let p = parseFlatJSON(text)["control_port"].flatMap({ Int($0) }) else {
-        throw ValidationError("\(datadir)/status.json has no control_port (start the node with --control)")
+        throw ControlClientError("\(datadir)/status.json has no control_port (start the node with --control)")
     }
     return p
 }
@@ -276,7 +296,7 @@ struct BtcMine: ParsableCommand {
             reply = try controlRequest(port: port, method: "generate", params: .object(p))
         }
         if let err = reply["error"] {
-            throw ValidationError("node: \(err["message"]?.stringValue ?? err.serialized())")
+            throw ControlClientError("node: \(err["message"]?.stringValue ?? err.serialized())")
         }
         if json {
             print(reply["result"]?.serialized() ?? "null")
