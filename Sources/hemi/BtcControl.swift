@@ -28,6 +28,8 @@ enum BtcControlServer {
     ) async throws {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            // A client may shut down its sending side after the request and still read the reply.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .bind(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

@@ -7,6 +7,8 @@ most work; every index then equals a fresh node's on that chain (issue 5, done-w
    (to ADDR_B): competing branches of depth 10 and 12 from height 110, both spending the same wallet
    coins differently.
 3. A restarts with --connect B: it must reorganise (depth 10) to B's tip at 122; B keeps its tip.
+   (First, hostile control-channel requests must get JSON-RPC errors: malformed, unknown method,
+   bad params, over-long line.)
 4. Both stop; a fresh node C syncs from B. The chain-state digests (UTXO set, undo, active chain, every
    index, meta.tip) of A, B and C are equal; A's header tree and block store still hold its own branch.
 Usage: tests/e2e/btc_reorg.py [HEMI]. HEMI_KEEP=1 keeps the data directories. Exit 0 on success.
@@ -27,6 +29,15 @@ addr_b = segwit_address("bcrt", 0, bytes([0xbb] * 20))
 
 try:
     a.start()
+    # The control channel answers hostile requests with JSON-RPC errors and keeps serving.
+    for data, code in ((b"{not json\n", -32700), (b'{"id":1,"method":"nope"}\n', -32601), (b"[1,2]\n", -32600),
+                       (b'{"id":1,"method":"generate","params":{"blocks":-5}}\n', -32602),
+                       (b'{"id":1,"method":"generatetoaddress","params":[1,"bc1qnotregtest"]}\n', -32602),
+                       (b'{"id":1,"method":"getblock","params":[99]}\n', -5),
+                       (b'{"id":1,"method":"sendwallettx","params":{}}\n', -6), (b"x" * 200_000, -32600)):
+        r = a.control_raw(data)
+        f.check(r is not None and r.get("error", {}).get("code") == code, f"control {data[:40]!r}… → error {code} ({r})")
+    f.check(a.tip()[0] == 0, "the node still serves after hostile control requests")
     log("A:", a.mine_cli(BASE, "--spends"))
     base_height, base_tip = a.tip()
     b.start(connect=[a])

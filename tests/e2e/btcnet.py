@@ -113,6 +113,22 @@ class Node:
             raise RuntimeError(f"{self.name} {method}: {reply['error']}")
         return reply["result"]
 
+    def control_raw(self, data, half_close=True):
+        """Sends raw bytes on the control channel (optionally shutting down the sending side) and
+        returns the reply line parsed, or None if the node closed without a reply."""
+        with socket.create_connection(("127.0.0.1", self.control_port), timeout=60) as s:
+            s.sendall(data)
+            if half_close:
+                s.shutdown(socket.SHUT_WR)
+            reply = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+        line = reply.split(b"\n")[0]
+        return json.loads(line) if line else None
+
     def mine_cli(self, *args):
         """`hemi btc mine ...` against this node (the command line of the issue)."""
         r = subprocess.run([self.hemi, "btc", "mine", *map(str, args), "--datadir", self.datadir],
