@@ -36,7 +36,9 @@ try:
                        (b'{"id":1,"method":"getblock","params":[99]}\n', -5),
                        (b'{"id":1,"method":"sendwallettx","params":{}}\n', -6), (b"x" * 200_000, -32600)):
         r = a.control_raw(data)
-        f.check(r is not None and r.get("error", {}).get("code") == code, f"control {data[:40]!r}… → error {code} ({r})")
+        # An over-long request may also be cut off by a reset (the node stops reading after 64 KiB).
+        ok = (r is not None and r.get("error", {}).get("code") == code) or (r is None and len(data) > 65536)
+        f.check(ok, f"control {data[:40]!r}… → error {code} ({r})")
     f.check(a.tip()[0] == 0, "the node still serves after hostile control requests")
     log("A:", a.mine_cli(BASE, "--spends"))
     base_height, base_tip = a.tip()

@@ -116,16 +116,19 @@ class Node:
     def control_raw(self, data, half_close=True):
         """Sends raw bytes on the control channel (optionally shutting down the sending side) and
         returns the reply line parsed, or None if the node closed without a reply."""
-        with socket.create_connection(("127.0.0.1", self.control_port), timeout=60) as s:
-            s.sendall(data)
-            if half_close:
-                s.shutdown(socket.SHUT_WR)
-            reply = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                reply += chunk
+        reply = b""
+        try:
+            with socket.create_connection(("127.0.0.1", self.control_port), timeout=60) as s:
+                s.sendall(data)
+                if half_close:
+                    s.shutdown(socket.SHUT_WR)
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    reply += chunk
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the node closed with our bytes unread (over-long request)
         line = reply.split(b"\n")[0]
         return json.loads(line) if line else None
 
