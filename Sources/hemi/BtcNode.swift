@@ -49,6 +49,15 @@ struct BtcNode: AsyncParsableCommand {
     @Option(help: "Regtest: after start-up, mine a block (from the mempool) every SECONDS.")
     var mineInterval: Double?
 
+    @Flag(help: "Regtest: --mine fills blocks with signed spends of the workload wallet (coinbases pay the wallet unless --mine-address).")
+    var mineSpends = false
+
+    @Option(help: "Regtest: serve the control channel (`hemi btc mine`) on 127.0.0.1:PORT (0 = any free port).")
+    var control: Int?
+
+    @Option(help: "Regtest: seed of the deterministic workload wallet.")
+    var walletSeed: UInt64 = 0
+
     @Option(help: "Serve the Electrum protocol 1.4 on ADDR (HOST:PORT, HOST or PORT; default port 50001).")
     var electrum: String?
 
@@ -124,16 +133,44 @@ struct BtcNode: AsyncParsableCommand {
         }
         defer { for t in apiTasks { t.cancel() } }
 
+        let wallet = RegtestWallet(seed: walletSeed)
+        var controlPort: Int? = nil
+        if let control {
+            guard params.network == .regtest else { throw ValidationError("--control is for regtest only") }
+            let methods = BtcControlMethods(
+                chain: chain, announceBlock: { await manager.announceBlock($0) },
+                announceTx: { await manager.announceTransaction(txid: $0, wtxid: $1) }, wallet: wallet)
+            let (portStream, portCont) = AsyncStream<Int>.makeStream()
+            apiTasks.append(Task {
+                defer { portCont.finish() }
+                try await BtcControlServer.run(port: control, handler: { await methods.handle($0) }) { p in
+                    portCont.yield(p)
+                    portCont.finish()
+                }
+            })
+            for await p in portStream { controlPort = p }
+            guard let controlPort else { throw ValidationError("cannot bind the control channel on 127.0.0.1:\(control)") }
+            emitLine("control channel listening on 127.0.0.1:\(controlPort)")
+        }
+
         var payTo: [UInt8] = [0x51]
+        var payToGiven = false
         if let mineAddress {
             guard let a = Address.decode(mineAddress, network: .regtest) else { throw ValidationError("bad --mine-address \(mineAddress)") }
             payTo = a.scriptPubKey
+            payToGiven = true
         }
         if mine > 0 {
             guard params.network == .regtest else { throw ValidationError("--mine is for regtest only") }
             let t0 = ContinuousClock.now
             for _ in 0..<mine {
-                let header = try await chain.mine(payTo: payTo)
+                let header: BlockHeader
+                if mineSpends {
+                    let script: [UInt8]? = payToGiven ? payTo : nil
+                    header = try await chain.withChain { c in try await c.mineWithSpends(wallet: wallet, payTo: script).header }
+                } else {
+                    header = try await chain.mine(payTo: payTo)
+                }
                 await manager.announceBlock(header)
             }
             let s = await chain.p2pStatus()
@@ -153,13 +190,14 @@ struct BtcNode: AsyncParsableCommand {
         }
 
         var progress = SyncProgress(height: start.tipHeight, at: .now)
+        writeStatus(await chain.p2pStatus(), stats: await manager.statistics(), progress: progress, port: port, relayPool: await chain.mempoolCount(), control: controlPort)
         while !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(Int(statusInterval * 1000)))
             let s = await chain.p2pStatus()
             let stats = await manager.statistics()
             let line = progress.update(status: s, peers: stats.peers, inFlight: stats.blocksInFlight)
             emitLine(line)
-            writeStatus(s, stats: stats, progress: progress, port: port, relayPool: await chain.mempoolCount())
+            writeStatus(s, stats: stats, progress: progress, port: port, relayPool: await chain.mempoolCount(), control: controlPort)
             if let failure = P2PFailures.shared.failure {
                 emitLine("stopping: \(failure)")
                 await manager.shutdown()
@@ -169,14 +207,15 @@ struct BtcNode: AsyncParsableCommand {
         await manager.shutdown()
     }
 
-    func writeStatus(_ s: ChainStatus, stats: P2PCounters, progress: SyncProgress, port: Int?, relayPool: Int) {
+    func writeStatus(_ s: ChainStatus, stats: P2PCounters, progress: SyncProgress, port: Int?, relayPool: Int, control: Int?) {
         let json = """
             {"network":"\(network)","pid":\(getpid()),"updated":\(time(nil)),"listen_port":\(port.map(String.init) ?? "null"),\
             "height":\(s.tipHeight),"tip":"\(s.tipHash.displayHex)","tip_time":\(s.tipTime),\
             "best_header_height":\(s.bestHeaderHeight),"best_header":"\(s.bestHeaderHash.displayHex)",\
             "peers":\(stats.peers),"blocks_in_flight":\(stats.blocksInFlight),\
             "blocks_per_second":\(progress.rate),"eta_seconds":\(progress.etaSeconds.map(String.init) ?? "null"),\
-            "blocks_received":\(stats.blocksAccepted),"bans":\(stats.bans),"mempool":\(relayPool)}
+            "blocks_received":\(stats.blocksAccepted),"bans":\(stats.bans),"mempool":\(relayPool),\
+            "control_port":\(control.map(String.init) ?? "null")}
 
             """
         let path = datadir + "/status.json"

@@ -27,7 +27,7 @@ struct BTC: AsyncParsableCommand {
             Bitcoin Core's consensus rules and never touch the network.
             """,
         subcommands: [
-            VerifyHeaders.self, VerifyBlock.self, VerifyTx.self, BtcKeystones.self, BtcNode.self, BtcStatus.self,
+            VerifyHeaders.self, VerifyBlock.self, VerifyTx.self, BtcKeystones.self, BtcNode.self, BtcStatus.self, BtcMine.self, BtcDigest.self,
             BtcFuzzP2P.self,
         ]
     )
