@@ -1,4 +1,5 @@
-public import Primitives
+public import Bitcoin
+import Primitives
 
 /// Confirmation-based fee estimation, a simplified Bitcoin Core `CBlockPolicyEstimator`
 /// (policy/fees.cpp), short horizon only:
@@ -138,7 +139,7 @@ public struct FeeEstimator: Sendable {
             guard nTotal >= Self.sufficientTransactions else { continue }
             let pct = nConf / (nTotal + nFail + nWait)
             if pct < Self.successThreshold { continue }
-            best = (b, groupStart)
+            best = (near: b, far: groupStart)
             groupStart = b - 1
             nConf = 0
             nTotal = 0

@@ -1,5 +1,5 @@
-public import Primitives
 public import Bitcoin
+import Primitives
 import BitcoinConsensus
 import BitcoinScript
 import KVStore

@@ -1,3 +1,4 @@
+import Bitcoin
 import BitcoinNode
 import Hashing
 import Primitives

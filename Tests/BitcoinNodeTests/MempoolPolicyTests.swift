@@ -64,9 +64,9 @@ import Testing
         #expect(StandardPolicy.checkStandard(Self.tx(version: 0, outputs: [ok]), policy: policy) == "version")
         // scriptSig: push-only, at most 1,650 bytes.
         #expect(StandardPolicy.checkStandard(Self.tx(scriptSig: [0x51, 0x87], outputs: [ok]), policy: policy) == "scriptsig-not-pushonly")
-        let big = [0x4d, 0x70, 0x06] + Array(repeating: 0, count: 1648)  // a 1,651-byte push
+        let big: [UInt8] = [0x4d, 0x70, 0x06] + Array(repeating: 0, count: 1648)  // a 1,651-byte push
         #expect(StandardPolicy.checkStandard(Self.tx(scriptSig: big, outputs: [ok]), policy: policy) == "scriptsig-size")
-        let edge = [0x4d, 0x6f, 0x06] + Array(repeating: 0, count: 1647)  // exactly 1,650 bytes
+        let edge: [UInt8] = [0x4d, 0x6f, 0x06] + Array(repeating: 0, count: 1647)  // exactly 1,650 bytes
         #expect(StandardPolicy.checkStandard(Self.tx(scriptSig: edge, outputs: [ok]), policy: policy) == nil)
         // OP_RETURN: one output, script ≤ 83 bytes (OP_RETURN OP_PUSHDATA1 80 <80 bytes> = 83).
         let data83 = TxOut(value: 0, scriptPubKey: [0x6a, 0x4c, 80] + Array(repeating: 1, count: 80))
