@@ -110,7 +110,7 @@ public enum OutputScriptType: Sendable, Hashable {
             self = .nullData
             return
         }
-        if (s.count == 35 && s[0] == 33 && s[34] == 0xac && Self.validPubKeySize(s[1...34]))
+        if (s.count == 35 && s[0] == 33 && s[34] == 0xac && Self.validPubKeySize(s[1...33]))
             || (s.count == 67 && s[0] == 65 && s[66] == 0xac && Self.validPubKeySize(s[1...65]))
         {
             self = .pubkey

@@ -114,9 +114,16 @@ extension MempoolTests {
         WalletCoin(outpoint: OutPoint(txid: tx.computeTxID(), vout: UInt32(vout)), output: tx.outputs[vout], height: height, coinbase: false, key: key)
     }
 
-    /// Mature coins of taproot keys (2 and 5).
-    static func taprootCoins(_ w: TestWallet, at height: Int) -> [WalletCoin] {
-        w.spendable(at: height).filter { w.keys[$0.key].kind == .p2tr }
+    /// 40 confirmed P2TR coins of key 2 (1,000,000 sat each), from a fan-out of a mature coinbase
+    /// mined into a block.
+    static func taprootCoins(_ chain: BitcoinChain<MemoryStore>, _ w: TestWallet) async throws -> [WalletCoin] {
+        let h = Int(chain.tip.height) + 1
+        let src = try #require(w.spendable(at: h).first)
+        var fan = Transaction(version: 2, inputs: [TxIn(prevout: src.outpoint, sequence: 0xffff_fffd)],
+                              outputs: (0..<40).map { _ in TxOut(value: 1_000_000, scriptPubKey: w.keys[2].script) })
+        w.sign(&fan, spent: [src])
+        try await chain.mine(payTo: w.keys[0].script, transactions: [fan])
+        return (0..<40).map { coin(fan, $0, key: 2, height: h) }
     }
 
     /// A 1-in-1-out spend of `c` to key 2 (P2TR) paying `fee`.
@@ -132,7 +139,7 @@ extension MempoolTests {
     @Test func replaceByFee() async throws {
         let (chain, wallet) = try await Self.funded()
         let h = Int(chain.tip.height) + 1
-        let m = Self.taprootCoins(wallet, at: h)
+        let m = try await Self.taprootCoins(chain, wallet)
         try #require(m.count >= 12)
         // A (1,000 sat) and its child B (1,000 sat).
         let a = Self.step(wallet, m[0], fee: 1_000)
@@ -201,7 +208,7 @@ extension MempoolTests {
     @Test func packageLimits() async throws {
         let (chain, wallet) = try await Self.funded()
         let h = Int(chain.tip.height) + 1
-        let m = Self.taprootCoins(wallet, at: h)
+        let m = try await Self.taprootCoins(chain, wallet)
         // A chain of 25 is allowed; the 26th has 25 ancestors.
         var prev = m[0]
         for i in 0..<26 {
@@ -219,7 +226,7 @@ extension MempoolTests {
         #expect(chain.mempool.ordered.first?.descendantCount == 25)
         // A parent with 30 outputs: 24 children fit (25 with the parent), the 25th does not.
         var fan = Transaction(version: 2, inputs: [TxIn(prevout: m[1].outpoint, sequence: 0xffff_fffd)],
-                              outputs: (0..<30).map { _ in TxOut(value: 100_000, scriptPubKey: wallet.keys[2].script) })
+                              outputs: (0..<30).map { _ in TxOut(value: 30_000, scriptPubKey: wallet.keys[2].script) })
         wallet.sign(&fan, spent: [m[1]])
         try chain.acceptToMempool(fan)
         for i in 0..<25 {
@@ -238,7 +245,7 @@ extension MempoolTests {
     @Test func sizeCapEviction() async throws {
         let (chain, wallet) = try await Self.funded()
         let h = Int(chain.tip.height) + 1
-        let m = Self.taprootCoins(wallet, at: h)
+        let m = try await Self.taprootCoins(chain, wallet)
         let p = Self.step(wallet, m[0], fee: 111)  // 1 sat/vB
         let c = Self.step(wallet, Self.coin(p, 0, key: 2, height: h), fee: 3_330)  // 30 sat/vB
         let mid = Self.step(wallet, m[1], fee: 555)  // 5 sat/vB
@@ -266,7 +273,7 @@ extension MempoolTests {
     @Test func expiry() async throws {
         let (chain, wallet) = try await Self.funded()
         let h = Int(chain.tip.height) + 1
-        let m = Self.taprootCoins(wallet, at: h)
+        let m = try await Self.taprootCoins(chain, wallet)
         let t0: Int64 = 2_000_000_000
         let a = Self.step(wallet, m[0], fee: 1_000)
         try chain.acceptToMempool(a, now: t0)
@@ -284,8 +291,7 @@ extension MempoolTests {
     /// BIP68: a relative lock of 5 blocks on a coin confirmed at height H allows inclusion at H + 5.
     @Test func relativeLockTime() async throws {
         let (chain, wallet) = try await Self.funded()
-        let h = Int(chain.tip.height) + 1
-        let m = Self.taprootCoins(wallet, at: h)
+        let m = try await Self.taprootCoins(chain, wallet)
         let base = Self.step(wallet, m[0], fee: 1_000)
         try chain.acceptToMempool(base)
         try await chain.mineFromMempool(payTo: wallet.keys[0].script)
@@ -312,8 +318,7 @@ extension MempoolTests {
 
     @Test func nonStandardOnChain() async throws {
         let (chain, wallet) = try await Self.funded()
-        let h = Int(chain.tip.height) + 1
-        let m = Self.taprootCoins(wallet, at: h)
+        let m = try await Self.taprootCoins(chain, wallet)
         func pay(_ c: WalletCoin, _ outs: [TxOut]) -> Transaction {
             var tx = Transaction(version: 2, inputs: [TxIn(prevout: c.outpoint, sequence: 0xffff_fffd)], outputs: outs)
             wallet.sign(&tx, spent: [c])
