@@ -109,6 +109,8 @@ public final class BitcoinChain<Store: KVStore> {
         self.store = store
         self.config = config
         do { t = try Tables(store) } catch { throw .storage(error) }
+        // Core's fRequireStandard: off on regtest and testnet3 (-acceptnonstdtxn defaults to 1 there).
+        mempool.policy.requireStandard = !(config.params.network == .regtest || config.params.network == .testnet3)
         try loadOrInit()
     }
 

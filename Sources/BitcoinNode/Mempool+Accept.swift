@@ -51,7 +51,7 @@ extension BitcoinChain {
         if tx.isCoinbase { throw .coinbase }
         do { try BlockValidation.checkTransaction(tx) } catch { throw .invalid(error) }
         if policy.requireStandard, let reason = StandardPolicy.checkStandard(tx, policy: policy) { throw .nonStandard(reason) }
-        if tx.computeBaseSize() < MempoolPolicy.minStandardNonWitnessSize { throw .nonStandard("tx-size-small") }
+        if policy.requireStandard && tx.computeBaseSize() < MempoolPolicy.minStandardNonWitnessSize { throw .nonStandard("tx-size-small") }
         let height = Int(tip.height) + 1
         let mtp = chainMedianTimePast(activeTimes, Int(tip.height)) ?? Int64(tip.header.time)
         if !BlockValidation.isFinal(tx, height: height, blockTime: mtp) { throw .nonFinal }

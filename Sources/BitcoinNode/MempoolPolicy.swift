@@ -35,7 +35,10 @@ public struct MempoolPolicy: Sendable, Hashable {
     public var maxDataCarrierBytes: Int = 83
     /// `-permitbaremultisig` (DEFAULT_PERMIT_BAREMULTISIG = true).
     public var permitBareMultisig: Bool = true
-    /// Whether standardness is required (`-acceptnonstdtxn=0`, Core's default on mainnet).
+    /// Whether standardness is required (Core's `fRequireStandard`: on for mainnet, testnet4 and
+    /// signet; `BitcoinChain` turns it off on regtest and testnet3 as Core does). Off, only consensus
+    /// rules, fees, package limits and RBF apply (and, unlike Core, `tx-size-small` is not checked
+    /// either, so regtest tools may relay tiny anyone-can-spend sweeps).
     public var requireStandard: Bool = true
 
     /// Core's defaults.

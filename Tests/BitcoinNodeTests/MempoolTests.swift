@@ -319,6 +319,8 @@ extension MempoolTests {
     @Test func nonStandardOnChain() async throws {
         let (chain, wallet) = try await Self.funded()
         let m = try await Self.taprootCoins(chain, wallet)
+        #expect(!chain.mempool.policy.requireStandard)  // regtest, as Core
+        chain.mempool.policy.requireStandard = true
         func pay(_ c: WalletCoin, _ outs: [TxOut]) -> Transaction {
             var tx = Transaction(version: 2, inputs: [TxIn(prevout: c.outpoint, sequence: 0xffff_fffd)], outputs: outs)
             wallet.sign(&tx, spent: [c])
