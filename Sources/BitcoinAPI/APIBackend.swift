@@ -316,28 +316,13 @@ public actor APIBackend<Store: KVStore> {
     /// Minimum relay fee rate in sat/vB.
     public func relayFeeRate() async -> Int64 { await chain.withChain { $0.mempool.minFeeRate } }
 
-    /// Fee rate (sat/vB) estimated to confirm within `blocks` blocks: the rate at the `blocks` × 1,000,000 vB
-    /// depth of the mempool sorted by fee rate (what must be outbid to fit in the next `blocks` blocks),
-    /// but at least the median rate of the recent blocks' transactions and the relay minimum. Nil
-    /// (Electrum −1) when `blocks` is not positive.
+    /// Fee rate (sat/vB) estimated to confirm within `blocks` blocks: the node's estimator
+    /// (``Mempool/estimateFee(target:now:)`` — confirmation statistics of transactions seen in the
+    /// mempool, else the mempool's depth, never below the relay or rolling minimum); targets above
+    /// ``FeeEstimator/maxTarget`` use that target. Nil (Electrum −1) when `blocks` is not positive.
     public func estimateFeeRate(blocks: Int) async throws(APIError) -> Double? {
         guard blocks > 0 else { return nil }
-        try await sync()
-        let minRate = Double(await relayFeeRate())
-        let pool = await mempool().sorted { Double($0.fee) / Double($0.vsize) > Double($1.fee) / Double($1.vsize) }
-        var depth = 0
-        var rate = minRate
-        let capacity = min(blocks, 1008) * 1_000_000
-        for e in pool {
-            depth += e.vsize
-            if depth >= capacity {
-                rate = max(rate, Double(e.fee) / Double(e.vsize))
-                break
-            }
-        }
-        let recent = recentFeeRates.suffix(max(blocks, 1)).flatMap { $0 }.sorted()
-        if !recent.isEmpty { rate = max(rate, recent[recent.count / 2]) }
-        return rate
+        return await chain.estimateFee(target: blocks).feeRate
     }
 
     /// Electrum's fee histogram: `[fee rate, vsize]` pairs, fee rate descending, bins of ≥ 100,000 vB.

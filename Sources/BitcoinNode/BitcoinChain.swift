@@ -91,6 +91,8 @@ public final class BitcoinChain<Store: KVStore> {
     public var mempool = Mempool()
     /// Transactions of blocks disconnected since the last re-admission into the mempool.
     var disconnectedTxs: [Transaction] = []
+    /// A block was disconnected since the last mempool re-check (coinbase maturity and lock times move).
+    var mempoolNeedsRecheck = false
     /// Recently stored blocks, already decoded, so that connecting them right after arrival does not
     /// read and decode them again (bounded).
     var recentBlocks: [BlockHash: ParsedBlock] = [:]
@@ -107,6 +109,8 @@ public final class BitcoinChain<Store: KVStore> {
         self.store = store
         self.config = config
         do { t = try Tables(store) } catch { throw .storage(error) }
+        // Core's fRequireStandard: off on regtest and testnet3 (-acceptnonstdtxn defaults to 1 there).
+        mempool.policy.requireStandard = !(config.params.network == .regtest || config.params.network == .testnet3)
         try loadOrInit()
     }
 
@@ -623,7 +627,7 @@ public final class BitcoinChain<Store: KVStore> {
         entries[e.hash] = updated
         active.append(e.hash)
         activeTimes.append(block.header.time)
-        mempool.blockConnected(block, txids: parsed.txids)
+        mempool.blockConnected(block, txids: parsed.txids, height: Int(e.height), now: mempoolNow())
     }
 
     /// Disconnects the tip block (not genesis) using its undo data, in one write transaction.
@@ -644,6 +648,7 @@ public final class BitcoinChain<Store: KVStore> {
         active.removeLast()
         activeTimes.removeLast()
         disconnectedTxs = parsed.block.transactions.filter { !$0.isCoinbase } + disconnectedTxs
+        mempoolNeedsRecheck = true
         // The disconnected block stays a candidate if it still has more work than the new tip.
         if !e.status.isInvalid {
             sequence += 1

@@ -75,6 +75,9 @@ public actor ChainService<Store: KVStore> {
     /// A read snapshot pinned at the current tip (``ChainView``), usable off the actor.
     public func view() throws(NodeError) -> sending ChainView<Store> { try chain.view() }
 
+    /// Fee rate to be confirmed within `target` blocks (``BitcoinChain/estimateFee(target:)``).
+    public func estimateFee(target: Int) -> FeeEstimate { chain.estimateFee(target: target) }
+
     /// Runs `body` with exclusive access to the chain (mining, wind/unwind, tests).
     public func withChain<R: Sendable>(_ body: nonisolated(nonsending) (BitcoinChain<Store>) async throws -> R) async rethrows -> R {
         try await body(chain)

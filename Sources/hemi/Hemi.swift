@@ -28,7 +28,7 @@ struct BTC: AsyncParsableCommand {
             """,
         subcommands: [
             VerifyHeaders.self, VerifyBlock.self, VerifyTx.self, BtcKeystones.self, BtcNode.self, BtcStatus.self, BtcMine.self, BtcDigest.self,
-            BtcFuzzP2P.self,
+            BtcFuzzP2P.self, BtcBenchChain.self, BtcBenchLookup.self,
         ]
     )
 }
