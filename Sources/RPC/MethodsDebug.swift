@@ -130,7 +130,9 @@ extension EthAPI {
         o.append("input", .data(f.input))
         if let out = f.output { o.append("output", .data(out)) }
         if let e = f.error { o.append("error", .string(e)) }
-        if let r = f.revertReason { o.append("revertReason", .string(r)) }
+        // geth decodes Error(string) and Panic(uint256) (`abi.UnpackRevert`).
+        let reason = f.error == "execution reverted" ? f.output.flatMap { RevertReason.decode($0) } ?? f.revertReason : nil
+        if let r = reason { o.append("revertReason", .string(r)) }
         if !f.calls.isEmpty { o.append("calls", .array(f.calls.map(callFrameJSON))) }
         if let v = f.value { o.append("value", .quantity(v)) }
         o.append("type", .string(f.type))
