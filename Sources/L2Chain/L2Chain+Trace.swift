@@ -44,7 +44,8 @@ extension L2Chain {
         }
         b.setTracer(nil)
         let stored = receipts[index]
-        guard let replayed, replayed.gasUsed == stored.gasUsed, replayed.receipt.outcome == stored.receipt.outcome else {
+        guard let replayed, replayed.gasUsed == stored.gasUsed, replayed.receipt.outcome == stored.receipt.outcome
+        else {
             throw .corrupt("replay of \(hash.hex) does not match its receipt")
         }
         return ReplayedTransaction(transaction: txs[index], receipt: stored)

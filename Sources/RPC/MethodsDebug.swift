@@ -26,7 +26,9 @@ struct TraceOptions: Sendable {
         enableReturnData = try flag("enableReturnData")
         if let v = o["tracer"], !v.isNull {
             let name = try v.string("tracer")
-            guard name == "callTracer" else { throw .invalidParams("tracer \(name) is not supported (only callTracer)") }
+            guard name == "callTracer" else {
+                throw .invalidParams("tracer \(name) is not supported (only callTracer)")
+            }
             tracer = name
         }
         if let c = o["tracerConfig"], !c.isNull {
@@ -49,7 +51,9 @@ extension EthAPI {
             let hash = try p.hash(0)
             let options = try TraceOptions(try p.optionalObject(1))
             let result: Result<JSONValue, RPCError> = await onLargeStack {
-                do throws(RPCError) { return .success(try EthAPI.trace(chain: chain, hash: hash, options: options)) } catch {
+                do throws(RPCError) {
+                    return .success(try EthAPI.trace(chain: chain, hash: hash, options: options))
+                } catch {
                     return .failure(error)
                 }
             }
@@ -60,7 +64,11 @@ extension EthAPI {
     static func trace(chain: L2Chain, hash: Bytes32, options: TraceOptions) throws(RPCError) -> JSONValue {
         if options.tracer == "callTracer" {
             let tracer = CallTracer(onlyTopCall: options.onlyTopCall)
-            guard let replay = try rpc({ () throws(L2ChainError) in try chain.replayTransaction(hash: hash, tracer: tracer) }) else {
+            guard
+                let replay = try rpc({ () throws(L2ChainError) in
+                    try chain.replayTransaction(hash: hash, tracer: tracer)
+                })
+            else {
                 throw .resourceNotFound("transaction \(hash.hex) not found")
             }
             guard var root = tracer.root else { throw .internalError("no call frame traced") }
@@ -73,12 +81,15 @@ extension EthAPI {
             config: .init(
                 disableStack: options.disableStack, disableStorage: options.disableStorage,
                 enableMemory: options.enableMemory, maxEntries: maxStructLogs, maxBytes: maxStructLogBytes))
-        guard let replay = try rpc({ () throws(L2ChainError) in try chain.replayTransaction(hash: hash, tracer: logger) }) else {
+        guard
+            let replay = try rpc({ () throws(L2ChainError) in try chain.replayTransaction(hash: hash, tracer: logger) })
+        else {
             throw .resourceNotFound("transaction \(hash.hex) not found")
         }
         if logger.truncated {
             throw .limitExceeded(
-                "trace exceeds \(maxStructLogs) steps or \(maxStructLogBytes >> 20) MiB; use disableStack/disableStorage or the callTracer")
+                "trace exceeds \(maxStructLogs) steps or \(maxStructLogBytes >> 20) MiB; use disableStack/disableStorage or the callTracer"
+            )
         }
         let result = logger.result
         var out = JSONObject()
@@ -131,7 +142,8 @@ extension EthAPI {
         if let out = f.output { o.append("output", .data(out)) }
         if let e = f.error { o.append("error", .string(e)) }
         // geth decodes Error(string) and Panic(uint256) (`abi.UnpackRevert`).
-        let reason = f.error == "execution reverted" ? f.output.flatMap { RevertReason.decode($0) } ?? f.revertReason : nil
+        let reason =
+            f.error == "execution reverted" ? f.output.flatMap { RevertReason.decode($0) } ?? f.revertReason : nil
         if let r = reason { o.append("revertReason", .string(r)) }
         if !f.calls.isEmpty { o.append("calls", .array(f.calls.map(callFrameJSON))) }
         if let v = f.value { o.append("value", .quantity(v)) }

@@ -19,7 +19,8 @@ import Testing
             host.warm(sender)
             host.warm(to)
             host.tracer = t
-            return host.call(Message(kind: .call, gas: gas, recipient: to, sender: sender, codeAddress: to, value: .zero, input: []))
+            return host.call(
+                Message(kind: .call, gas: gas, recipient: to, sender: sender, codeAddress: to, value: .zero, input: []))
         }
     }
 

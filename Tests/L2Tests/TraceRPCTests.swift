@@ -19,7 +19,8 @@ import Testing
         let b1 = try producer.produceBlock()
         let contract = try #require(b1.receipts.compactMap(\.contractAddress).first)
         let first = signedEIP1559(devAccounts[1], nonce: 0, to: contract, data: UInt256(7).bigEndianBytes, gas: 100_000)
-        let traced = signedEIP1559(devAccounts[2], nonce: 0, to: contract, data: UInt256(9).bigEndianBytes, gas: 100_000)
+        let traced = signedEIP1559(
+            devAccounts[2], nonce: 0, to: contract, data: UInt256(9).bigEndianBytes, gas: 100_000)
         try pool.add(first.sealedCopy())
         try pool.add(traced.sealedCopy())
         let b2 = try producer.produceBlock()
@@ -41,7 +42,8 @@ import Testing
         let ops = logs.compactMap { $0.objectValue?["op"]?.stringValue }
         #expect(
             ops == [
-                "PUSH1", "CALLDATALOAD", "CALLER", "SSTORE", "PUSH1", "CALLDATALOAD", "PUSH1", "MSTORE", "CALLER", "PUSH1",
+                "PUSH1", "CALLDATALOAD", "CALLER", "SSTORE", "PUSH1", "CALLDATALOAD", "PUSH1", "MSTORE", "CALLER",
+                "PUSH1",
                 "PUSH1", "LOG1", "STOP",
             ])
         let costs = logs.compactMap { $0.objectValue?["gasCost"]?.intValue }
@@ -59,7 +61,9 @@ import Testing
         #expect(sstore["stack"] == .array([.string("0x9"), .string(callerWord.hexString)]))
         #expect(
             sstore["storage"]
-                == .object(JSONObject([(Hex.encode(callerWord.bigEndianBytes), .string(Hex.encode(UInt256(9).bigEndianBytes)))])))
+                == .object(
+                    JSONObject([(Hex.encode(callerWord.bigEndianBytes), .string(Hex.encode(UInt256(9).bigEndianBytes)))]
+                    )))
         #expect(logs.allSatisfy { $0.objectValue?["depth"]?.intValue == 1 })
 
         // callTracer: the top frame with the transaction's gas limit and the receipt's gas used.
@@ -77,9 +81,11 @@ import Testing
         #expect(c["calls"] == nil && c["error"] == nil && c["output"] == nil)
 
         // Errors: unknown transaction, unsupported tracer.
-        let missing = await d.call("debug_traceTransaction", RPCParams([.string("0x" + String(repeating: "11", count: 32))]))
+        let missing = await d.call(
+            "debug_traceTransaction", RPCParams([.string("0x" + String(repeating: "11", count: 32))]))
         #expect(throws: RPCError.self) { try missing.get() }
-        let bad = await d.call("debug_traceTransaction", RPCParams([.string("0x" + hash.hex), ["tracer": "prestateTracer"]]))
+        let bad = await d.call(
+            "debug_traceTransaction", RPCParams([.string("0x" + hash.hex), ["tracer": "prestateTracer"]]))
         #expect(throws: RPCError.self) { try bad.get() }
     }
 }
