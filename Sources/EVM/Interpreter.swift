@@ -107,8 +107,11 @@ public enum Interpreter {
     ///
     /// With `buffers`, the frame's stack and memory buffer come from (and return to) a per-depth pool
     /// instead of being allocated and freed.
-    public static func execute<H: EVMHost>(
-        message: Message, code: CodeAnalysis, fork: Fork, host: inout H, buffers: FrameBuffers? = nil
+    ///
+    /// With `trace: Traced.self` and a `tracer`, `tracer.step` runs before every instruction.
+    public static func execute<H: EVMHost, M: TraceMode>(
+        message: Message, code: CodeAnalysis, fork: Fork, host: inout H, buffers: FrameBuffers? = nil,
+        trace: M.Type = Untraced.self, tracer: (any StepTracer)? = nil
     ) -> ExecutionResult {
         let depth = message.depth
         let stack = buffers?.takeStack(depth: depth) ?? .allocate(capacity: Frame.stackLimit)
@@ -128,12 +131,19 @@ public enum Interpreter {
         let codePtr = code.code
         let input = message.kind.isCreate ? [] : message.input
         var pc = 0
+        let tracing = M.enabled && tracer != nil
         do throws(HaltReason) {
             while true {
                 // SAFETY: the padded code ends with at least 33 STOP bytes after `codeSize`, and pc only
                 // moves forward by at most 33 (PUSH32) from a position < codeSize, or jumps to a checked
                 // JUMPDEST, so `codePtr[pc]` is always readable; STOP ends the loop.
                 let op = codePtr[pc]
+                if tracing, let tracer {
+                    tracer.step(
+                        pc: pc, op: op, gas: f.gas, depth: depth, address: message.recipient,
+                        stack: UnsafeBufferPointer(start: stack, count: f.sp),
+                        memory: UnsafeRawBufferPointer(start: memory.base, count: memory.size))
+                }
                 let e = table[Int(op)]
                 if f.sp < Int(e.stackRequired) {
                     throw e.gas < 0 ? HaltReason.undefinedInstruction : HaltReason.stackUnderflow

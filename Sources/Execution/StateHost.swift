@@ -39,6 +39,8 @@ public struct StateHost: EVMHost {
     /// Touches of 0x03 that survive reverts (geth's/Parity's mainnet block 2675119 quirk).
     var sticky: Set<EVMAddress> = []
     var analyses = CodeAnalysisCache()
+    /// Observes every frame and instruction when set (debug tracing); nil in normal execution.
+    public var tracer: (any StepTracer)?
     let buffers = FrameBuffers()
     /// Undo records of the changes made by the running frames (cleared per transaction).
     var journal: [JournalEntry] = []
@@ -301,7 +303,8 @@ public struct StateHost: EVMHost {
         return true
     }
 
-    public mutating func call(_ message: Message) -> ExecutionResult {
+    /// One frame without the tracer's enter/exit (see `call(_:)` in StateHost+Tracing.swift).
+    mutating func runFrame(_ message: Message) -> ExecutionResult {
         if message.kind.isCreate { return create(message) }
         let snap = snapshot()
         if message.kind == .call || message.kind == .callCode {
@@ -330,7 +333,10 @@ public struct StateHost: EVMHost {
         }
         let analysis = analyses.analysis(hash: acct.codeHash, code: acct.code)
         let b = buffers
-        let r = Interpreter.execute(message: message, code: analysis, fork: fork, host: &self, buffers: b)
+        let r =
+            if let t = tracer {
+                Interpreter.execute(message: message, code: analysis, fork: fork, host: &self, buffers: b, trace: Traced.self, tracer: t)
+            } else { Interpreter.execute(message: message, code: analysis, fork: fork, host: &self, buffers: b) }
         if !r.status.isSuccess { restore(snap) }
         return r
     }
@@ -361,7 +367,10 @@ public struct StateHost: EVMHost {
         m.codeAddress = address
         let analysis = CodeAnalysis(code: message.input)
         let b = buffers
-        var r = Interpreter.execute(message: m, code: analysis, fork: fork, host: &self, buffers: b)
+        var r =
+            if let t = tracer {
+                Interpreter.execute(message: m, code: analysis, fork: fork, host: &self, buffers: b, trace: Traced.self, tracer: t)
+            } else { Interpreter.execute(message: m, code: analysis, fork: fork, host: &self, buffers: b) }
         guard r.status.isSuccess else {
             restore(snap)
             return r

@@ -87,6 +87,9 @@ public struct BlockBuilder {
 
     public var gasRemaining: UInt64 { context.gasLimit &- gasUsed }
 
+    /// Sets the tracer that observes the transactions applied from now on (nil stops tracing).
+    public mutating func setTracer(_ tracer: (any StepTracer)?) { host.tracer = tracer }
+
     /// Ecotone `setL1BlockValuesEcotone` calldata: selector 0x440a5e20 then, packed,
     /// baseFeeScalar u32, blobBaseFeeScalar u32, sequenceNumber u64, timestamp u64, number u64,
     /// basefee u256, blobBaseFee u256, hash bytes32, batcherHash bytes32 (OP specs, "L1 Attributes").

@@ -10,6 +10,7 @@ extension EthAPI {
         let api = self
         let chain = self.chain
         let pool = self.pool
+        registerDebug(into: &r)
 
         r.register("eth_blockNumber") { (p: RPCParams) async throws(RPCError) -> JSONValue in
             try p.expectCount(max: 0)

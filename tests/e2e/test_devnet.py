@@ -217,6 +217,30 @@ def test_revert_reason_surfaced(env):
     STATE["txs"].append(r["transactionHash"])
 
 
+def test_debug_trace_transaction(env):
+    node, w3 = env
+    transfer_hash, revert_hash = STATE["txs"][0], STATE["txs"][1]
+    r = w3.eth.get_transaction_receipt(transfer_hash)
+    tx = w3.eth.get_transaction(transfer_hash)
+    res = w3.provider.make_request("debug_traceTransaction", [transfer_hash.to_0x_hex()])["result"]
+    assert res["gas"] == r["gasUsed"] and res["failed"] is False
+    logs = res["structLogs"]
+    assert logs and all(l["depth"] == 1 for l in logs) and logs[-1]["op"] in ("RETURN", "STOP")
+    # One frame, no refund (a balance moves between two non-zero/zero slots): the receipt's gas is
+    # the intrinsic gas (EIP-2028 calldata) plus every step's cost.
+    data = bytes(tx["input"])
+    intrinsic = 21000 + sum(4 if b == 0 else 16 for b in data)
+    assert intrinsic + sum(l["gasCost"] for l in logs) == r["gasUsed"]
+    assert any(l["op"] == "SSTORE" and l.get("storage") for l in logs)
+    ct = w3.provider.make_request("debug_traceTransaction", [revert_hash.to_0x_hex(), {"tracer": "callTracer"}])["result"]
+    rr = w3.eth.get_transaction_receipt(revert_hash)
+    assert ct["type"] == "CALL" and ct["error"] == "execution reverted"
+    assert "insufficient balance" in ct["revertReason"]
+    assert int(ct["gasUsed"], 16) == rr["gasUsed"]
+    bad = w3.provider.make_request("debug_traceTransaction", ["0x" + "11" * 32])
+    assert "error" in bad
+
+
 def test_eth_call_state_override(env):
     node, w3 = env
     token = STATE["token"]
