@@ -146,6 +146,15 @@ let package = Package(
         ),
         // Test support: locating ../shared/testdata, vector loaders.
         .target(name: "TestSupport", dependencies: ["Primitives"], swiftSettings: strict),
+        // Bitcoin test support shared by BitcoinNodeTests and BitcoinAPITests: test wallet, chain generator.
+        .target(
+            name: "BitcoinTestSupport",
+            dependencies: [
+                "Primitives", "Hashing", "Secp256k1", "Bitcoin", "BitcoinScript", "BitcoinConsensus", "BitcoinView",
+                "BitcoinNode", "KVStore", "TestSupport",
+            ],
+            swiftSettings: strict
+        ),
         // The single executable.
         .executableTarget(
             name: "hemi",
@@ -228,7 +237,7 @@ let package = Package(
             name: "BitcoinNodeTests",
             dependencies: [
                 "BitcoinNode", "BitcoinView", "BitcoinP2P", "BitcoinConsensus", "BitcoinScript", "Bitcoin", "KVStore",
-                "Secp256k1", "Primitives", "Hashing", "TestSupport",
+                "Secp256k1", "Primitives", "Hashing", "TestSupport", "BitcoinTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -251,7 +260,7 @@ let package = Package(
             name: "BitcoinAPITests",
             dependencies: [
                 "BitcoinAPI", "BitcoinNode", "BitcoinView", "BitcoinConsensus", "BitcoinScript", "Bitcoin", "KVStore",
-                "Secp256k1", "Primitives", "Hashing", "TestSupport",
+                "Secp256k1", "Primitives", "Hashing", "TestSupport", "BitcoinTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -34,24 +34,23 @@ public struct UnspentItem: Hashable, Sendable {
     public var height: UInt64
 }
 
-/// What the Electrum and tbc API servers read: the node's ``ChainService`` (view, mempool) plus an
-/// in-memory script-hash history index that the node's own indexes do not keep (they index unspent
-/// outputs and spends, not history).
-///
-/// The history index is built from genesis by reading the stored blocks and follows the tip with
-/// ``sync()``; on a reorg it is rebuilt. Memory grows with the number of outputs on the chain, so
-/// this is meant for regtest and test chains — a persistent history index belongs in the node.
+/// What the Electrum and tbc API servers read: the node's ``ChainService`` (views pinned at the tip,
+/// mempool). Confirmed script-hash history comes from the node's persistent `history` index
+/// (``ChainView/history(scriptHash:limit:)``, written with the other indexes on connect and removed on
+/// disconnect); mempool history is derived from the mempool on each request.
 public actor APIBackend<Store: KVStore> {
     public let chain: ChainService<Store>
     let relay: @Sendable (TxID, WTxID) async -> Void
-    /// Confirmed history per script hash: (height, position in block, txid).
-    var history: [ScriptHash: [(UInt64, Int, TxID)]] = [:]
-    /// Every output on the indexed chain: its script hash and value.
-    var outputs: [OutPoint: (ScriptHash, UInt64)] = [:]
-    /// Block hashes indexed, by height.
-    var indexed: [BlockHash] = []
-    /// Fee rates (sat/vB) of the non-coinbase transactions of recent blocks (for the estimator).
+    /// The tip for which `recentFeeRates` was computed.
+    var feeRatesTip: BlockHash?
+    /// Fee rates (sat/vB) of the non-coinbase transactions of recent blocks (for the estimator),
+    /// oldest block first.
     var recentFeeRates: [[Double]] = []
+    /// Blocks kept in `recentFeeRates`.
+    static var feeRateBlocks: Int { 12 }
+    /// Most confirmed history entries returned for one script hash (Electrum servers refuse larger
+    /// histories rather than build unbounded answers).
+    public static var maxHistory: Int { 200_000 }
     /// Network parameters.
     public let params: ChainParams
 
@@ -62,110 +61,89 @@ public actor APIBackend<Store: KVStore> {
         self.relay = relay
     }
 
-    /// Brings the history index up to the node's tip; returns the tip.
+    /// Follows the node's tip (recomputes the recent blocks' fee rates when it moved); returns the tip.
     @discardableResult
     public func sync() async throws(APIError) -> BlockIndexEntry {
         let tip = await chain.tip()
-        if indexed.count == Int(tip.height) + 1, indexed.last == tip.hash { return tip }
-        // Check the indexed chain is still canonical; otherwise rebuild.
-        var blocks: [(UInt64, BlockHash, [UInt8])] = []
+        if feeRatesTip == tip.hash { return tip }
+        var rates: [[Double]] = []
         do {
             let view = try await chain.view()
             defer { view.close() }
-            if let last = indexed.last {
-                let h = UInt64(indexed.count - 1)
-                let canonical = try view.header(height: h)?.hash
-                if h > view.pinnedHeight || canonical != last { reset() }
-            }
-            var h = UInt64(indexed.count)
-            while h <= view.pinnedHeight {
-                guard let rec = try view.header(height: h), let raw = try view.rawBlock(hash: rec.hash) else {
+            let top = view.pinnedHeight
+            var h = top >= UInt64(Self.feeRateBlocks) ? top - UInt64(Self.feeRateBlocks) + 1 : 1
+            while h <= top {
+                guard let rec = try view.header(height: h), let raw = try view.rawBlock(hash: rec.hash),
+                    let spent = try view.spentOutputs(block: rec.hash)
+                else {
                     throw APIError(2, "block at height \(h) not stored")
                 }
-                blocks.append((h, rec.hash, raw))
+                guard let block = try? Block(bytes: raw) else { throw APIError(2, "undecodable block \(rec.hash.displayHex)") }
+                rates.append(Self.feeRates(block, spent: spent))
                 h += 1
             }
+            feeRatesTip = view.pinnedHash
         } catch let e as APIError {
             throw e
         } catch {
             throw .storage(error)
         }
-        for (h, hash, raw) in blocks {
-            guard let block = try? Block(bytes: raw) else { throw APIError(2, "undecodable block \(hash.displayHex)") }
-            index(block, height: h)
-            indexed.append(hash)
-        }
+        recentFeeRates = rates
         return tip
     }
 
-    func reset() {
-        history = [:]
-        outputs = [:]
-        indexed = []
-        recentFeeRates = []
-    }
-
-    func index(_ block: Block, height: UInt64) {
+    /// Fee rates (sat/vB) of a block's non-coinbase transactions, given the outputs it spent that
+    /// existed before it (outputs created earlier in the block are taken from the block).
+    static func feeRates(_ block: Block, spent: [(outpoint: OutPoint, output: TxOut)]) -> [Double] {
+        var values: [OutPoint: Int64] = [:]
+        for s in spent { values[s.outpoint] = s.output.value }
         var rates: [Double] = []
-        for (pos, tx) in block.transactions.enumerated() {
+        for tx in block.transactions {
             let txid = tx.computeTxID()
-            var touched = Set<ScriptHash>()
-            var valueIn: UInt64 = 0
-            if !tx.isCoinbase {
-                for i in tx.inputs {
-                    if let o = outputs[i.prevout] {
-                        touched.insert(o.0)
-                        valueIn += o.1
-                    }
-                }
-            }
-            var valueOut: UInt64 = 0
+            var valueOut: Int64 = 0
             for (o, out) in tx.outputs.enumerated() {
-                let v = UInt64(clamping: out.value)
-                valueOut += v
-                if out.scriptPubKey.first == 0x6a { continue }  // OP_RETURN is never indexed
-                let sh = ScriptHash(script: out.scriptPubKey)
-                outputs[OutPoint(txid: txid, vout: UInt32(o))] = (sh, v)
-                touched.insert(sh)
+                values[OutPoint(txid: txid, vout: UInt32(o))] = out.value
+                valueOut &+= out.value
             }
-            if !tx.isCoinbase, valueIn >= valueOut {
+            if tx.isCoinbase { continue }
+            var valueIn: Int64 = 0
+            for i in tx.inputs { valueIn &+= values[i.prevout] ?? 0 }
+            if valueIn >= valueOut {
                 let vsize = (tx.computeWeight() + 3) / 4
                 rates.append(Double(valueIn - valueOut) / Double(max(vsize, 1)))
             }
-            for sh in touched { history[sh, default: []].append((height, pos, txid)) }
         }
-        recentFeeRates.append(rates)
-        if recentFeeRates.count > 12 { recentFeeRates.removeFirst() }
+        return rates
     }
 
     /// The mempool in arrival order.
     public func mempool() async -> [MempoolEntry] { await chain.withChain { $0.mempool.ordered } }
 
-    /// The script hash and value of an output: indexed chain or a mempool transaction.
-    func output(_ op: OutPoint, pool: [TxID: MempoolEntry]) -> (ScriptHash, UInt64)? {
-        if let o = outputs[op] { return o }
+    /// The script hash and value of an output: unspent on the chain (`view`) or of a mempool transaction.
+    func output(_ op: OutPoint, pool: [TxID: MempoolEntry], view: ChainView<Store>) throws(APIError) -> (ScriptHash, UInt64)? {
         if let e = pool[op.txid], Int(op.vout) < e.tx.outputs.count {
             let out = e.tx.outputs[Int(op.vout)]
             return (ScriptHash(script: out.scriptPubKey), UInt64(clamping: out.value))
         }
-        return nil
+        do {
+            guard let o = try view.unspentOutput(op) else { return nil }
+            return (o.scriptHash, o.value)
+        } catch { throw .storage(error) }
     }
 
     /// Confirmed balance and the mempool's net effect on it.
     public func balance(_ sh: ScriptHash) async throws(APIError) -> (confirmed: UInt64, unconfirmed: Int64) {
-        try await sync()
-        let confirmed: UInt64
-        do {
-            let view = try await chain.view()
-            defer { view.close() }
-            confirmed = try view.balance(scriptHash: sh)
-        } catch { throw .storage(error) }
         let pool = await mempool()
         let byID = Dictionary(pool.map { ($0.txid, $0) }, uniquingKeysWith: { a, _ in a })
+        let view: ChainView<Store>
+        do { view = try await chain.view() } catch { throw .storage(error) }
+        defer { view.close() }
+        let confirmed: UInt64
+        do { confirmed = try view.balance(scriptHash: sh) } catch { throw .storage(error) }
         var delta: Int64 = 0
         for e in pool {
             for i in e.tx.inputs {
-                if let o = output(i.prevout, pool: byID), o.0 == sh { delta -= Int64(o.1) }
+                if let o = try output(i.prevout, pool: byID, view: view), o.0 == sh { delta -= Int64(o.1) }
             }
             for out in e.tx.outputs where out.scriptPubKey.first != 0x6a {
                 if ScriptHash(script: out.scriptPubKey) == sh { delta += out.value }
@@ -176,13 +154,22 @@ public actor APIBackend<Store: KVStore> {
 
     /// Mempool history entries of `sh`.
     public func mempoolHistory(_ sh: ScriptHash) async throws(APIError) -> [HistoryItem] {
-        try await sync()
         let pool = await mempool()
         let byID = Dictionary(pool.map { ($0.txid, $0) }, uniquingKeysWith: { a, _ in a })
+        let view: ChainView<Store>
+        do { view = try await chain.view() } catch { throw .storage(error) }
+        defer { view.close() }
         var out: [HistoryItem] = []
         for e in pool {
             var hit = e.tx.outputs.contains { $0.scriptPubKey.first != 0x6a && ScriptHash(script: $0.scriptPubKey) == sh }
-            if !hit { hit = e.tx.inputs.contains { output($0.prevout, pool: byID)?.0 == sh } }
+            if !hit {
+                for i in e.tx.inputs {
+                    if try output(i.prevout, pool: byID, view: view)?.0 == sh {
+                        hit = true
+                        break
+                    }
+                }
+            }
             guard hit else { continue }
             let unconfirmedParent = e.tx.inputs.contains { byID[$0.prevout.txid] != nil }
             out.append(HistoryItem(txid: e.txid, height: unconfirmedParent ? -1 : 0, fee: e.fee))
@@ -190,12 +177,17 @@ public actor APIBackend<Store: KVStore> {
         return out
     }
 
-    /// Confirmed history (by height, then block position) followed by the mempool's.
+    /// Confirmed history (by height, then block position; the node's `history` index) followed by
+    /// the mempool's. More than ``maxHistory`` confirmed entries is an error.
     public func history(_ sh: ScriptHash) async throws(APIError) -> [HistoryItem] {
-        try await sync()
-        let confirmed = (history[sh] ?? []).sorted { ($0.0, $0.1) < ($1.0, $1.1) }
-            .map { HistoryItem(txid: $0.2, height: Int64($0.0), fee: nil) }
-        return confirmed + (try await mempoolHistory(sh))
+        let confirmed: [ScriptHashHistoryEntry]
+        do {
+            let view = try await chain.view()
+            defer { view.close() }
+            confirmed = try view.history(scriptHash: sh, limit: Self.maxHistory + 1)
+        } catch { throw .storage(error) }
+        guard confirmed.count <= Self.maxHistory else { throw APIError(1, "history too large") }
+        return confirmed.map { HistoryItem(txid: $0.txid, height: Int64($0.height), fee: nil) } + (try await mempoolHistory(sh))
     }
 
     /// Electrum's status of a script hash: SHA-256 of the concatenated `txid:height:` of its history, or nil.
@@ -209,7 +201,6 @@ public actor APIBackend<Store: KVStore> {
 
     /// Unspent outputs: confirmed (not spent by the mempool) and mempool outputs not spent in the mempool.
     public func unspent(_ sh: ScriptHash, limit: Int = 10_000) async throws(APIError) -> [UnspentItem] {
-        try await sync()
         let pool = await mempool()
         var spentInPool = Set<OutPoint>()
         for e in pool { for i in e.tx.inputs { spentInPool.insert(i.prevout) } }

@@ -641,7 +641,7 @@ public final class BitcoinChain<Store: KVStore> {
         }
         let undo = try UndoRecord(bytes: undoBytes)
         try writeStore { w in
-            try ChainIndexer.disconnect(w, t: self.t, parsed: parsed, undo: undo.spent)
+            try ChainIndexer.disconnect(w, t: self.t, parsed: parsed, height: e.height, undo: undo.spent)
             try w.delete(self.t.chain, Keys.height(e.height))
             try w.put(self.t.meta, Keys.tip, parent.hash.bytes)
         }

@@ -21,6 +21,36 @@ enum ChainIndexer {
         return out
     }
 
+    /// The script hashes each transaction of a block touches, as (script hash, position in block)
+    /// pairs: the script hash of every output that is not OP_RETURN (Electrum servers skip those) and
+    /// of every output an input spends — found among the earlier outputs of the same block or in the
+    /// block's undo data (the coins it spent that existed before it). Each pair appears once.
+    /// Connect and disconnect derive the same pairs from the same block and undo data.
+    static func historyEntries(_ parsed: ParsedBlock, undo: [(OutPoint, Coin)]) -> [(Bytes32, UInt32)] {
+        var spentScripts: [OutPoint: Bytes32] = [:]
+        spentScripts.reserveCapacity(undo.count)
+        for (op, coin) in undo { spentScripts[op] = scriptHash(coin.output.scriptPubKey) }
+        var inBlock: [OutPoint: Bytes32] = [:]
+        var out: [(Bytes32, UInt32)] = []
+        for (i, tx) in parsed.block.transactions.enumerated() {
+            var touched: [Bytes32] = []
+            func add(_ sh: Bytes32) { if !touched.contains(sh) { touched.append(sh) } }
+            if !tx.isCoinbase {
+                for input in tx.inputs {
+                    if let sh = inBlock[input.prevout] ?? spentScripts[input.prevout] { add(sh) }
+                }
+            }
+            let txid = parsed.txids[i]
+            for (o, output) in tx.outputs.enumerated() where output.scriptPubKey.first != 0x6a {
+                let sh = scriptHash(output.scriptPubKey)
+                inBlock[OutPoint(txid: txid, vout: UInt32(o))] = sh
+                add(sh)
+            }
+            for sh in touched { out.append((sh, UInt32(i))) }
+        }
+        return out
+    }
+
     /// Applies a connected block.
     static func connect<W: KVWriteTransaction>(
         _ w: W, t: Tables, parsed: ParsedBlock, height: UInt64, result: ConnectedBlock, undo: [(OutPoint, Coin)]
@@ -63,6 +93,10 @@ enum ChainIndexer {
             }
         }
         try w.put(t.transactions, [Keys.prefixBlockIndexed] + bh.bytes, [])
+        // Script-hash history.
+        for (sh, pos) in historyEntries(parsed, undo: undo) {
+            try w.put(t.history, Keys.history(sh, height: height, position: pos), parsed.txids[Int(pos)].bytes)
+        }
         // Keystones: only the first canonical occurrence.
         for k in KeystoneScan.scan(block).map(\.keystone) {
             let kh = k.hash
@@ -77,7 +111,9 @@ enum ChainIndexer {
     }
 
     /// Reverses ``connect`` for the tip block, given its undo data.
-    static func disconnect<W: KVWriteTransaction>(_ w: W, t: Tables, parsed: ParsedBlock, undo: [(OutPoint, Coin)]) throws {
+    static func disconnect<W: KVWriteTransaction>(
+        _ w: W, t: Tables, parsed: ParsedBlock, height: UInt64, undo: [(OutPoint, Coin)]
+    ) throws {
         let bh = parsed.hash
         let block = parsed.block
         for (i, tx) in block.transactions.enumerated().reversed() {
@@ -102,6 +138,9 @@ enum ChainIndexer {
             for input in tx.inputs { try w.delete(t.transactions, Keys.spend(input.prevout, bh)) }
         }
         try w.delete(t.transactions, [Keys.prefixBlockIndexed] + bh.bytes)
+        for (sh, pos) in historyEntries(parsed, undo: undo) {
+            try w.delete(t.history, Keys.history(sh, height: height, position: pos))
+        }
         for k in KeystoneScan.scan(block).map(\.keystone) {
             let kh = k.hash
             guard let v = try w.get(t.keystones, kh.bytes), v.count == 4 + 32 + KeystoneAbbrev.size,

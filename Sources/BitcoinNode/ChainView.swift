@@ -2,6 +2,7 @@ public import Primitives
 public import Bitcoin
 public import BitcoinView
 public import KVStore
+import BitcoinConsensus
 
 /// ``BitcoinView`` over a store snapshot, pinned at the active tip when the snapshot was taken.
 /// Obtain it from ``BitcoinChain/view()``. Holds an open read transaction until released; keep it
@@ -97,6 +98,44 @@ public final class ChainView<Store: KVStore>: BitcoinView {
         return out
     }
 
+    /// The confirmed history of a script hash on the pinned chain: every transaction that pays to it
+    /// (outputs other than OP_RETURN) or spends from it, ordered by height then position in the block,
+    /// at most `limit` entries (from the persistent `history` index).
+    public func history(scriptHash: ScriptHash, limit: Int = Int.max) throws(BitcoinViewError) -> [ScriptHashHistoryEntry] {
+        var out: [ScriptHashHistoryEntry] = []
+        guard limit > 0 else { return out }
+        var bad: BitcoinViewError?
+        try each(t.history, prefix: scriptHash.value.bytes) { k, v in
+            guard k.count == 44, v.count == 32 else {
+                bad = .corruptRecord(table: NodeTables.history, detail: "entry of \(k.count)/\(v.count) bytes")
+                return false
+            }
+            out.append(ScriptHashHistoryEntry(height: BE.u64(k[32..<40]), position: BE.u32(k[40..<44]), txid: Bytes32(v)))
+            return out.count < limit
+        }
+        if let bad { throw bad }
+        return out
+    }
+
+    /// The script hash and value of an unspent output of the pinned chain (UTXO index), or nil.
+    public func unspentOutput(_ outpoint: OutPoint) throws(BitcoinViewError) -> (scriptHash: ScriptHash, value: UInt64)? {
+        guard let sh = try scriptHash(of: outpoint), let v = try get(t.outputs, Keys.scriptHashEntry(sh.value, outpoint)),
+            v.count == 8
+        else { return nil }
+        return (sh, BE.u64(v))
+    }
+
+    /// The outputs spent by an active block that existed before it (its undo data), in input order;
+    /// nil when the block is not on the pinned chain.
+    public func spentOutputs(block hash: BlockHash) throws(BitcoinViewError) -> [(outpoint: OutPoint, output: TxOut)]? {
+        guard let v = try get(t.undo, hash.bytes) else { return nil }
+        do {
+            return try UndoRecord(bytes: v).spent.map { ($0.0, $0.1.output) }
+        } catch {
+            throw .corruptRecord(table: NodeTables.undo, detail: "\(error)")
+        }
+    }
+
     public func isUnspent(_ outpoint: OutPoint) throws(BitcoinViewError) -> Bool {
         try get(t.outputs, Keys.outpoint(outpoint, prefix: Keys.prefixUTXO)) != nil
     }
@@ -181,5 +220,20 @@ public final class ChainView<Store: KVStore>: BitcoinView {
         var out: [KeystoneRecord] = []
         for h in hashes { if let rec = try keystone(hash: h) { out.append(rec) } }
         return out
+    }
+}
+
+/// One confirmed entry of a script hash's history (``ChainView/history(scriptHash:limit:)``).
+public struct ScriptHashHistoryEntry: Hashable, Sendable {
+    /// Height of the block holding the transaction.
+    public var height: UInt64
+    /// Position of the transaction in its block (0 = coinbase).
+    public var position: UInt32
+    public var txid: TxID
+
+    public init(height: UInt64, position: UInt32, txid: TxID) {
+        self.height = height
+        self.position = position
+        self.txid = txid
     }
 }

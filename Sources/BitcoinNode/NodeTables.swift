@@ -7,7 +7,8 @@ import BitcoinConsensus
 /// Integers in keys are big-endian so that keys sort numerically.
 public enum NodeTables {
     /// Storage format version stored under `meta["version"]`.
-    public static let formatVersion: UInt8 = 1
+    /// Version 2 added the `history` table.
+    public static let formatVersion: UInt8 = 2
 
     public static let meta = "meta"
     public static let headers = "blockheaders"
@@ -20,22 +21,26 @@ public enum NodeTables {
     public static let transactions = "transactions"
     public static let keystones = "keystones"
     public static let keystoneHeights = "keystoneheights"
+    /// Script-hash history: every active-chain transaction that pays to or spends from a script hash.
+    public static let history = "history"
 
     /// Every table, for opening a store.
     public static let all: [KVTableSpec] = [
         KVTableSpec(meta), KVTableSpec(headers), KVTableSpec(heightHash), KVTableSpec(chain), KVTableSpec(blocks),
         KVTableSpec(coins), KVTableSpec(undo), KVTableSpec(outputs), KVTableSpec(transactions), KVTableSpec(keystones),
-        KVTableSpec(keystoneHeights),
+        KVTableSpec(keystoneHeights), KVTableSpec(history),
     ]
 
     /// The index tables that must equal those of a fresh node on the same chain (the property tests
     /// compare them).
-    public static let indexTables: [String] = [chain, coins, undo, outputs, transactions, keystones, keystoneHeights]
+    public static let indexTables: [String] = [
+        chain, coins, undo, outputs, transactions, keystones, keystoneHeights, history,
+    ]
 }
 
 /// Resolved table handles of one store.
 struct Tables: Sendable {
-    let meta, headers, heightHash, chain, blocks, coins, undo, outputs, transactions, keystones, keystoneHeights: KVTable
+    let meta, headers, heightHash, chain, blocks, coins, undo, outputs, transactions, keystones, keystoneHeights, history: KVTable
 
     init<S: KVStore>(_ s: S) throws(KVStoreError) {
         meta = try s.table(NodeTables.meta)
@@ -49,6 +54,7 @@ struct Tables: Sendable {
         transactions = try s.table(NodeTables.transactions)
         keystones = try s.table(NodeTables.keystones)
         keystoneHeights = try s.table(NodeTables.keystoneHeights)
+        history = try s.table(NodeTables.history)
     }
 }
 
@@ -113,6 +119,17 @@ enum Keys {
 
     /// `transactions` 's' ‖ prev txid ‖ prev index u32 BE ‖ block hash (69).
     static func spend(_ op: OutPoint, _ block: BlockHash) -> [UInt8] { outpoint(op, prefix: prefixSpend) + block.bytes }
+
+    /// `history`: script hash ‖ height u64 BE ‖ position of the transaction in its block u32 BE (44);
+    /// keys sort by script hash, then height, then block order (Electrum's history order).
+    static func history(_ sh: Bytes32, height: UInt64, position: UInt32) -> [UInt8] {
+        var k: [UInt8] = []
+        k.reserveCapacity(44)
+        k += sh.bytes
+        be64(height, into: &k)
+        be32(position, into: &k)
+        return k
+    }
 
     /// `keystoneheights`: height u32 BE ‖ keystone hash (36).
     static func keystoneHeight(_ h: UInt32, _ hash: Bytes32) -> [UInt8] {

@@ -1,5 +1,6 @@
 import Bitcoin
 import BitcoinNode
+import BitcoinTestSupport
 import BitcoinView
 import Hashing
 import HummingbirdWSClient

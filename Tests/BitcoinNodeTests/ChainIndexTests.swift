@@ -1,6 +1,7 @@
 import Bitcoin
 import BitcoinConsensus
 import BitcoinNode
+import BitcoinTestSupport
 import BitcoinView
 import Hashing
 import KVStore
@@ -15,16 +16,33 @@ struct ExpectedIndexes {
     var txs: [TxID: (block: BlockHash, height: UInt64, raw: [UInt8])] = [:]
     var keystones: [Bytes32: (height: UInt32, block: BlockHash, keystone: KeystoneAbbrev)] = [:]
     var opReturnOutpoints: [OutPoint] = []
+    /// Script hash → (height, position in block, txid) of every transaction paying to it (outputs other
+    /// than OP_RETURN) or spending from it, in chain order, each transaction once.
+    var history: [ScriptHash: [ScriptHashHistoryEntry]] = [:]
     var blockCount = 0
     var inputCount = 0
 
     /// `blocks[h]` is the block at height h (index 0 = genesis, which is not indexed).
     init(blocks: [Block]) {
+        var scripts: [OutPoint: [UInt8]] = [:]
         for (h, block) in blocks.enumerated() where h > 0 {
             let bh = block.computeHash()
             blockCount += 1
-            for tx in block.transactions {
+            for (pos, tx) in block.transactions.enumerated() {
                 let txid = tx.computeTxID()
+                var touched: [ScriptHash] = []
+                if !tx.isCoinbase {
+                    for input in tx.inputs {
+                        if let s = scripts[input.prevout] { touched.append(ScriptHash(script: s)) }
+                    }
+                }
+                for (o, out) in tx.outputs.enumerated() where out.scriptPubKey.first != 0x6a {
+                    scripts[OutPoint(txid: txid, vout: UInt32(o))] = out.scriptPubKey
+                    touched.append(ScriptHash(script: out.scriptPubKey))
+                }
+                for sh in Set(touched) {
+                    history[sh, default: []].append(ScriptHashHistoryEntry(height: UInt64(h), position: UInt32(pos), txid: txid))
+                }
                 txs[txid] = (bh, UInt64(h), tx.serialized(witness: true))
                 if !tx.isCoinbase {
                     for (i, input) in tx.inputs.enumerated() {
@@ -122,6 +140,15 @@ func verifyIndexes<S: KVStore>(_ chain: BitcoinChain<S>, blocks: [Block]) throws
     for (h, set) in byHeight {
         #expect(Set(try view.keystones(height: h).map(\.hash)) == set)
     }
+    // Script-hash history: per script hash in chain order, nothing else in the table.
+    var historyRows = 0
+    for (sh, list) in exp.history {
+        #expect(try view.history(scriptHash: sh) == list)
+        #expect(try view.history(scriptHash: sh, limit: 1) == Array(list.prefix(1)))
+        historyRows += list.count
+    }
+    let historyTable = try chain.store.table(NodeTables.history)
+    #expect(try chain.store.read { r in try r.count(historyTable) } == historyRows)
 }
 
 @Suite struct ChainIndexTests {
@@ -136,6 +163,7 @@ func verifyIndexes<S: KVStore>(_ chain: BitcoinChain<S>, blocks: [Block]) throws
         let exp = ExpectedIndexes(blocks: blocks)
         #expect(exp.inputCount > 20, "the chain should carry spends")
         #expect(exp.keystones.count > 3, "the chain should carry keystones")
+        #expect(exp.history.values.contains { $0.count > 10 }, "script hashes should have long histories")
         try verifyIndexes(chain, blocks: blocks)
     }
 

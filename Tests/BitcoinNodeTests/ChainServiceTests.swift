@@ -1,6 +1,7 @@
 import Bitcoin
 import BitcoinConsensus
 import BitcoinNode
+import BitcoinTestSupport
 import BitcoinView
 import KVStore
 import Primitives

@@ -1,6 +1,7 @@
 import Bitcoin
 import BitcoinConsensus
 import BitcoinNode
+import BitcoinTestSupport
 import BitcoinView
 import Hashing
 import Primitives

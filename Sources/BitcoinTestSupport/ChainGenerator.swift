@@ -1,14 +1,15 @@
-import Bitcoin
+// Shared by the Bitcoin test targets (BitcoinNodeTests, BitcoinAPITests): a deterministic test wallet,
+// a chain generator with real signed spends, in-memory nodes, index dumps and temporary directories.
+public import Bitcoin
 import BitcoinConsensus
-import BitcoinNode
+public import BitcoinNode
 import BitcoinScript
-import BitcoinView
+public import BitcoinView
 import Hashing
-import KVStore
+public import KVStore
 import Primitives
 import Secp256k1
-import TestSupport
-import Testing
+public import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -17,18 +18,18 @@ import Testing
 #endif
 
 /// Output kinds the test wallet pays to and signs for.
-enum KeyKind: CaseIterable { case p2pkh, p2wpkh, p2tr }
+public enum KeyKind: CaseIterable, Sendable { case p2pkh, p2wpkh, p2tr }
 
 /// A test key: secret, compressed public key, and the output script of its kind.
-struct TestKey {
-    let secret: [UInt8]
-    let pub: [UInt8]
-    let kind: KeyKind
-    let script: [UInt8]
+public struct TestKey: Sendable {
+    public let secret: [UInt8]
+    public let pub: [UInt8]
+    public let kind: KeyKind
+    public let script: [UInt8]
     /// P2TR: the tweaked secret that signs key-path spends.
-    let tweakedSecret: [UInt8]
+    public let tweakedSecret: [UInt8]
 
-    init(seed: UInt8, kind: KeyKind) {
+    public init(seed: UInt8, kind: KeyKind) {
         var s = [UInt8](repeating: 0, count: 32)
         s[31] = seed
         s[0] = 0x11
@@ -55,21 +56,30 @@ struct TestKey {
 }
 
 /// A coin the wallet can spend.
-struct WalletCoin {
-    let outpoint: OutPoint
-    let output: TxOut
-    let height: Int
-    let coinbase: Bool
-    let key: Int
+public struct WalletCoin: Sendable {
+    public let outpoint: OutPoint
+    public let output: TxOut
+    public let height: Int
+    public let coinbase: Bool
+    /// Index of the owning key in ``TestWallet/keys``.
+    public let key: Int
+
+    public init(outpoint: OutPoint, output: TxOut, height: Int, coinbase: Bool, key: Int) {
+        self.outpoint = outpoint
+        self.output = output
+        self.height = height
+        self.coinbase = coinbase
+        self.key = key
+    }
 }
 
 /// A deterministic wallet that tracks its coins by watching blocks. A value: copy it to branch.
-struct TestWallet {
-    let keys: [TestKey]
-    var coins: [OutPoint: WalletCoin] = [:]
-    let byScript: [[UInt8]: Int]
+public struct TestWallet: Sendable {
+    public let keys: [TestKey]
+    public var coins: [OutPoint: WalletCoin] = [:]
+    public let byScript: [[UInt8]: Int]
 
-    init() {
+    public init() {
         var k: [TestKey] = []
         for i in 0..<6 { k.append(TestKey(seed: UInt8(i + 1), kind: KeyKind.allCases[i % 3])) }
         keys = k
@@ -78,7 +88,7 @@ struct TestWallet {
         byScript = m
     }
 
-    mutating func apply(_ block: Block, height: Int) {
+    public mutating func apply(_ block: Block, height: Int) {
         for tx in block.transactions {
             if !tx.isCoinbase { for i in tx.inputs { coins[i.prevout] = nil } }
             let txid = tx.computeTxID()
@@ -92,13 +102,13 @@ struct TestWallet {
     }
 
     /// Coins spendable in a block at `height`, in a deterministic order.
-    func spendable(at height: Int) -> [WalletCoin] {
+    public func spendable(at height: Int) -> [WalletCoin] {
         coins.values.filter { !$0.coinbase || height - $0.height >= 100 }
             .sorted { ($0.height, $0.outpoint.txid.hex, $0.outpoint.vout) < ($1.height, $1.outpoint.txid.hex, $1.outpoint.vout) }
     }
 
     /// Signs every input (each spends `spent[i]`), by the kind of the key that owns it.
-    func sign(_ tx: inout Transaction, spent: [WalletCoin]) {
+    public func sign(_ tx: inout Transaction, spent: [WalletCoin]) {
         let outs = spent.map(\.output)
         for (i, c) in spent.enumerated() {
             let key = keys[c.key]
@@ -127,20 +137,20 @@ struct TestWallet {
 
 /// Builds blocks with real signed spends (P2PKH, P2WPKH, P2TR key path), OP_RETURN data and PoP
 /// keystones (some republished), including spends of outputs created earlier in the same block.
-struct ChainGenerator {
-    var wallet = TestWallet()
-    var rng: SplitMix64
-    var keystoneCounter: UInt32 = 0
-    var lastKeystone: KeystoneAbbrev?
+public struct ChainGenerator: Sendable {
+    public var wallet = TestWallet()
+    public var rng: SplitMix64
+    public var keystoneCounter: UInt32 = 0
+    public var lastKeystone: KeystoneAbbrev?
     /// Distinguishes branches built from the same state (changes the coinbase script choice).
-    var branchSalt: Int
+    public var branchSalt: Int
 
-    init(seed: UInt64, branchSalt: Int = 0) {
+    public init(seed: UInt64, branchSalt: Int = 0) {
         rng = SplitMix64(seed: seed)
         self.branchSalt = branchSalt
     }
 
-    mutating func nextKeystone() -> KeystoneAbbrev {
+    public mutating func nextKeystone() -> KeystoneAbbrev {
         // Every fourth keystone republishes the previous one (the index keeps the first block).
         if let last = lastKeystone, rng.next() % 4 == 0 { return last }
         keystoneCounter += 1
@@ -153,7 +163,7 @@ struct ChainGenerator {
     }
 
     /// Transactions for a block at `height`: up to `maxTxs`, each spending 1–2 wallet coins.
-    mutating func transactions(height: Int, maxTxs: Int) -> (txs: [Transaction], fees: Int64) {
+    public mutating func transactions(height: Int, maxTxs: Int) -> (txs: [Transaction], fees: Int64) {
         var avail = wallet.spendable(at: height)
         var txs: [Transaction] = []
         var fees: Int64 = 0
@@ -165,7 +175,10 @@ struct ChainGenerator {
             avail.removeFirst(take)
             let total = spent.reduce(Int64(0)) { $0 + $1.output.value }
             let fee = Int64(1000 * take)
-            let outCount = 1 + Int(rng.next() % 3)
+            var outCount = 1 + Int(rng.next() % 3)
+            // Coins split over many blocks get small: leave dust-sized ones alone.
+            if total - fee < 20_000 { continue }
+            outCount = min(outCount, Int((total - fee) / 10_000))
             let each = (total - fee) / Int64(outCount)
             var outputs: [TxOut] = []
             for o in 0..<outCount {
@@ -197,7 +210,7 @@ struct ChainGenerator {
 
     /// Mines the next block on `chain`'s tip (or `parent`), accepts it and updates the wallet.
     @discardableResult
-    mutating func mineNext<S: KVStore>(_ chain: BitcoinChain<S>, maxTxs: Int = 3) async throws -> Block {
+    public mutating func mineNext<S: KVStore>(_ chain: BitcoinChain<S>, maxTxs: Int = 3) async throws -> Block {
         let parent = chain.tip
         let height = Int(parent.height) + 1
         let (txs, fees) = transactions(height: height, maxTxs: maxTxs)
@@ -210,13 +223,13 @@ struct ChainGenerator {
 }
 
 /// A node on a fresh in-memory store.
-func memoryNode(verifyScripts: Bool = true) throws -> BitcoinChain<MemoryStore> {
+public func memoryNode(verifyScripts: Bool = true) throws -> BitcoinChain<MemoryStore> {
     try BitcoinChain(
         store: MemoryStore(tables: NodeTables.all), config: ChainConfig(params: .regtest, verifyScripts: verifyScripts, scriptParallelism: 1))
 }
 
 /// Every entry of the index tables, for comparing two nodes.
-func dumpIndexes<S: KVStore>(_ chain: BitcoinChain<S>) throws -> [String: [KVPair]] {
+public func dumpIndexes<S: KVStore>(_ chain: BitcoinChain<S>) throws -> [String: [KVPair]] {
     var out: [String: [KVPair]] = [:]
     for name in NodeTables.indexTables {
         let t = try chain.store.table(name)
@@ -225,29 +238,31 @@ func dumpIndexes<S: KVStore>(_ chain: BitcoinChain<S>) throws -> [String: [KVPai
     return out
 }
 
-/// Compares two dumps table by table, recording the first differing entries.
-func expectSameIndexes(_ a: [String: [KVPair]], _ b: [String: [KVPair]], _ what: String) {
+/// Compares two dumps table by table; one message per differing table (empty when equal).
+public func indexDifferences(_ a: [String: [KVPair]], _ b: [String: [KVPair]], _ what: String) -> [String] {
+    var out: [String] = []
     for name in NodeTables.indexTables {
         let x = a[name] ?? [], y = b[name] ?? []
         if x != y {
             let firstDiff = Array(zip(x, y)).firstIndex { $0 != $1 } ?? min(x.count, y.count)
-            Issue.record("\(what): table \(name) differs (\(x.count) vs \(y.count) entries, first difference at \(firstDiff))")
+            out.append("\(what): table \(name) differs (\(x.count) vs \(y.count) entries, first difference at \(firstDiff))")
         }
     }
+    return out
 }
 
 /// A fresh temporary directory, removed on deinit.
-final class TempDir {
-    let path: String
+public final class TempDir: Sendable {
+    public let path: String
 
-    init() {
+    public init() {
         var template = Array("/tmp/hemi-node-test-XXXXXX".utf8CString)
         let ok = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
         precondition(ok, "mkdtemp failed: errno \(errno)")
         path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    func sub(_ name: String) -> String { path + "/" + name }
+    public func sub(_ name: String) -> String { path + "/" + name }
 
     deinit {
         if let d = opendir(path) {
