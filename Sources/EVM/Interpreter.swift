@@ -128,6 +128,7 @@ public enum Interpreter {
         let codePtr = code.code
         let input = message.kind.isCreate ? [] : message.input
         var pc = 0
+        var mulModCache = MulModCache()
         do throws(HaltReason) {
             while true {
                 // SAFETY: the padded code ends with at least 33 STOP bytes after `codeSize`, and pc only
@@ -170,7 +171,7 @@ public enum Interpreter {
                     f.top = UInt256.evmAddMod(a, b, f.top)
                 case 0x09:  // MULMOD
                     let a = f.pop(), b = f.pop()
-                    f.top = UInt256.evmMulMod(a, b, f.top)
+                    f.top = UInt256.evmMulMod(a, b, f.top, cache: &mulModCache)
                 case 0x0a:  // EXP: 10 (50 from EIP-160) per exponent byte
                     let base = f.pop()
                     let exponent = f.top
