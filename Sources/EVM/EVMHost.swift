@@ -219,6 +219,14 @@ public protocol EVMHost {
     mutating func accessAccount(_ address: EVMAddress) -> AccessStatus
     /// Marks the slot warm and returns its previous state (EIP-2929).
     mutating func accessStorage(_ address: EVMAddress, key: UInt256) -> AccessStatus
+    /// SLOAD in one step: marks the slot warm and returns its previous access state with its value
+    /// (`accessStorage` then `storage`; a host can answer both with one lookup).
+    mutating func loadStorage(_ address: EVMAddress, key: UInt256) -> (value: UInt256, access: AccessStatus)
+    /// SSTORE in one step: marks the slot warm and writes it, returning the previous access state and
+    /// the store's classification (`accessStorage` then `setStorage`).
+    mutating func storeStorage(
+        _ address: EVMAddress, key: UInt256, value: UInt256
+    ) -> (status: StorageStatus, access: AccessStatus)
 
     var txContext: TxContext { get }
     /// Hash of block `number`; only asked for the 256 blocks before the current one.
@@ -230,4 +238,22 @@ public protocol EVMHost {
     /// the first registration in the transaction (pre-London refund).
     mutating func selfDestruct(_ address: EVMAddress, beneficiary: EVMAddress) -> Bool
     mutating func emitLog(address: EVMAddress, topics: [Bytes32], data: [UInt8])
+}
+
+extension EVMHost {
+    /// `accessStorage` then `storage`.
+    @inlinable
+    public mutating func loadStorage(_ address: EVMAddress, key: UInt256) -> (value: UInt256, access: AccessStatus) {
+        let access = accessStorage(address, key: key)
+        return (storage(address, key: key), access)
+    }
+
+    /// `accessStorage` then `setStorage`.
+    @inlinable
+    public mutating func storeStorage(
+        _ address: EVMAddress, key: UInt256, value: UInt256
+    ) -> (status: StorageStatus, access: AccessStatus) {
+        let access = accessStorage(address, key: key)
+        return (setStorage(address, key: key, value: value), access)
+    }
 }

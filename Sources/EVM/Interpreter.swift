@@ -132,6 +132,7 @@ public enum Interpreter {
         let input = message.kind.isCreate ? [] : message.input
         var pc = 0
         let tracing = M.enabled && tracer != nil
+        var mulModCache = MulModCache()
         do throws(HaltReason) {
             while true {
                 // SAFETY: the padded code ends with at least 33 STOP bytes after `codeSize`, and pc only
@@ -180,7 +181,7 @@ public enum Interpreter {
                     f.top = UInt256.evmAddMod(a, b, f.top)
                 case 0x09:  // MULMOD
                     let a = f.pop(), b = f.pop()
-                    f.top = UInt256.evmMulMod(a, b, f.top)
+                    f.top = UInt256.evmMulMod(a, b, f.top, cache: &mulModCache)
                 case 0x0a:  // EXP: 10 (50 from EIP-160) per exponent byte
                     let base = f.pop()
                     let exponent = f.top
@@ -358,11 +359,9 @@ public enum Interpreter {
                     let o = try Frame.expand(&memory, off, fixed: 1, gas: &f.gas)
                     memory.pointer(o).storeBytes(of: UInt8(truncatingIfNeeded: v.l0), as: UInt8.self)
                 case 0x54:  // SLOAD
-                    let key = f.top
-                    if fork >= .berlin, host.accessStorage(message.recipient, key: key) == .cold {
-                        try f.charge(Gas.coldSloadSurcharge)
-                    }
-                    f.top = host.storage(message.recipient, key: key)
+                    let (value, access) = host.loadStorage(message.recipient, key: f.top)
+                    if fork >= .berlin && access == .cold { try f.charge(Gas.coldSloadSurcharge) }
+                    f.top = value
                 case 0x55:  // SSTORE
                     try Self.sstore(&f, message: message, fork: fork, host: &host)
                 case 0x56:  // JUMP
@@ -503,9 +502,8 @@ public enum Interpreter {
         // EIP-2200: SSTORE needs more than the call stipend left.
         if fork >= .istanbul && f.gas <= Gas.callStipend { throw .outOfGas }
         let key = f.pop(), value = f.pop()
-        var cold: Int64 = 0
-        if fork >= .berlin, host.accessStorage(message.recipient, key: key) == .cold { cold = Gas.coldSload }
-        let status = host.setStorage(message.recipient, key: key, value: value)
+        let (status, access) = host.storeStorage(message.recipient, key: key, value: value)
+        let cold: Int64 = fork >= .berlin && access == .cold ? Gas.coldSload : 0
         let (cost, refund) = Gas.sstoreCost(fork, status)
         try f.charge(cost + cold)
         f.refund += refund

@@ -29,10 +29,10 @@ public struct StateHost: EVMHost {
     /// Set when a call reached a precompile that exists at this fork but is a placeholder.
     public private(set) var hitUnimplementedPrecompile: Precompile.Kind?
 
-    var original: [SlotKey: UInt256] = [:]
+    /// Original, current and warm state of the storage slots the transaction has touched.
+    var slots = SlotTable()
     var transient: [SlotKey: UInt256] = [:]
     var warmAccounts: Set<EVMAddress> = []
-    var warmSlots: Set<SlotKey> = []
     var destructed: Set<EVMAddress> = []
     var createdInTx: Set<EVMAddress> = []
     var touched: Set<EVMAddress> = []
@@ -56,10 +56,9 @@ public struct StateHost: EVMHost {
 
     /// Resets the per-transaction sets (original values, transient storage, access lists, logs).
     public mutating func beginTransaction() {
-        original.removeAll(keepingCapacity: true)
+        slots.removeAll()
         transient.removeAll(keepingCapacity: true)
         warmAccounts.removeAll(keepingCapacity: true)
-        warmSlots.removeAll(keepingCapacity: true)
         destructed.removeAll(keepingCapacity: true)
         createdInTx.removeAll(keepingCapacity: true)
         touched.removeAll(keepingCapacity: true)
@@ -72,7 +71,8 @@ public struct StateHost: EVMHost {
     /// Marks an account or slot warm (EIP-2929 transaction pre-warming).
     public mutating func warm(_ address: EVMAddress) { warmAccounts.insert(address) }
     public mutating func warm(_ address: EVMAddress, key: UInt256) {
-        warmSlots.insert(SlotKey(address: address, key: key))
+        let i = slot(address, key)
+        slots.setWarm(i, true)
     }
 
     public mutating func touch(_ address: EVMAddress) { touched.insert(address) }
@@ -93,6 +93,20 @@ public struct StateHost: EVMHost {
         touched.removeAll(keepingCapacity: true)
         sticky.removeAll(keepingCapacity: true)
         journal.removeAll(keepingCapacity: true)
+        slots.removeAll()  // accounts just changed outside the table (deletions)
+    }
+
+    /// The slot table index of (`a`, `k`), loading the slot from `accounts` on its first use in the
+    /// transaction (then its current value is also its original value: every earlier write in the
+    /// transaction would have gone through the table).
+    @inline(__always)
+    mutating func slot(_ a: EVMAddress, _ k: UInt256) -> Int {
+        let (i, found) = slots.findOrInsert(a, k)
+        if !found {
+            let v = accounts[a]?.storage[k] ?? .zero
+            slots.setLoaded(i, v)
+        }
+        return i
     }
 
     // MARK: Journaling
@@ -107,7 +121,7 @@ public struct StateHost: EVMHost {
         case storage(EVMAddress, UInt256, UInt256?)
         case transient(SlotKey, UInt256?)
         case warmAccount(EVMAddress)
-        case warmSlot(SlotKey)
+        case warmSlot(EVMAddress, UInt256)
         case destructed(EVMAddress)
         case createdInTx(EVMAddress)
         case touched(EVMAddress)
@@ -128,10 +142,12 @@ public struct StateHost: EVMHost {
             case .account(let a, let old): accounts[a] = old
             case .balance(let a, let v): accounts[a]?.balance = v
             case .nonce(let a, let n): accounts[a]?.nonce = n
-            case .storage(let a, let k, let v): accounts[a]?.storage[k] = v
+            case .storage(let a, let k, let v):
+                accounts[a]?.storage[k] = v
+                if let i = slots.find(a, k) { slots.setCurrent(i, v ?? .zero) }
             case .transient(let k, let v): transient[k] = v
             case .warmAccount(let a): warmAccounts.remove(a)
-            case .warmSlot(let k): warmSlots.remove(k)
+            case .warmSlot(let a, let k): if let i = slots.find(a, k) { slots.setWarm(i, false) }
             case .destructed(let a): destructed.remove(a)
             case .createdInTx(let a): createdInTx.remove(a)
             case .touched(let a):
@@ -223,29 +239,63 @@ public struct StateHost: EVMHost {
     }
 
     public func storage(_ address: EVMAddress, key: UInt256) -> UInt256 {
-        accounts[address]?.storage[key] ?? .zero
+        if let i = slots.find(address, key) { return slots[i].current }
+        return accounts[address]?.storage[key] ?? .zero
     }
 
     public mutating func setStorage(_ address: EVMAddress, key: UInt256, value: UInt256) -> StorageStatus {
-        let current = storage(address, key: key)
-        let k = SlotKey(address: address, key: key)
-        let orig: UInt256
-        if let o = original[k] {
-            orig = o
-        } else {
-            original[k] = current
-            orig = current
-        }
-        let status = StorageStatus.classify(original: orig, current: current, new: value)
-        ensureAccount(address)
-        let old: UInt256?
-        if value.isZero {
-            old = accounts[address]?.storage.removeValue(forKey: key) ?? nil
-        } else {
-            old = accounts[address]?.storage.updateValue(value, forKey: key) ?? nil
-        }
+        write(slot(address, key), address, key, value)
+    }
+
+    /// Writes `value` to the slot at table index `i` (which is `address`, `key`), journaled, in both
+    /// the table and `accounts` (creating the account, journaled, if it is missing).
+    @inline(__always)
+    mutating func write(_ i: Int, _ address: EVMAddress, _ key: UInt256, _ value: UInt256) -> StorageStatus {
+        let e = slots[i]
+        let status = StorageStatus.classify(original: e.original, current: e.current, new: value)
+        var created = false
+        var old: UInt256?
+        Self.store(&accounts[address], key, value, created: &created, old: &old)
+        if created { journal.append(.account(address, nil)) }
+        slots.setCurrent(i, value)
         journal.append(.storage(address, key, old))
         return status
+    }
+
+    /// One in-place dictionary access for a storage write: creates the account if absent.
+    @inline(__always)
+    static func store(_ acct: inout Account?, _ key: UInt256, _ value: UInt256, created: inout Bool, old: inout UInt256?) {
+        if acct == nil {
+            acct = Account()
+            created = true
+        }
+        if value.isZero {
+            old = acct?.storage.removeValue(forKey: key) ?? nil
+        } else {
+            old = acct?.storage.updateValue(value, forKey: key) ?? nil
+        }
+    }
+
+    public mutating func loadStorage(_ address: EVMAddress, key: UInt256) -> (value: UInt256, access: AccessStatus) {
+        let i = slot(address, key)
+        let e = slots[i]
+        if e.warm { return (e.current, .warm) }
+        slots.setWarm(i, true)
+        journal.append(.warmSlot(address, key))
+        return (e.current, .cold)
+    }
+
+    public mutating func storeStorage(
+        _ address: EVMAddress, key: UInt256, value: UInt256
+    ) -> (status: StorageStatus, access: AccessStatus) {
+        let i = slot(address, key)
+        var access = AccessStatus.warm
+        if !slots[i].warm {
+            slots.setWarm(i, true)
+            journal.append(.warmSlot(address, key))
+            access = .cold
+        }
+        return (write(i, address, key, value), access)
     }
 
     public func transientStorage(_ address: EVMAddress, key: UInt256) -> UInt256 {
@@ -265,9 +315,10 @@ public struct StateHost: EVMHost {
     }
 
     public mutating func accessStorage(_ address: EVMAddress, key: UInt256) -> AccessStatus {
-        let k = SlotKey(address: address, key: key)
-        guard warmSlots.insert(k).inserted else { return .warm }
-        journal.append(.warmSlot(k))
+        let i = slot(address, key)
+        if slots[i].warm { return .warm }
+        slots.setWarm(i, true)
+        journal.append(.warmSlot(address, key))
         return .cold
     }
 

@@ -1,5 +1,5 @@
 import BigInt
-import EVM
+@testable import EVM
 import Primitives
 import TestSupport
 import Testing
@@ -136,6 +136,68 @@ struct ArithmeticTests {
             let bm = Self.big(m)
             #expect(UInt256.evmAddMod(a, b, m) == Self.u256((Self.big(a) + Self.big(b)) % bm), "addmod \(a) \(b) \(m)")
             #expect(UInt256.evmMulMod(a, b, m) == Self.u256((Self.big(a) * Self.big(b)) % bm), "mulmod \(a) \(b) \(m)")
+        }
+    }
+
+    /// MULMOD's 512-by-256-bit path (full-width products, moduli with a non-zero top limb, every
+    /// normalisation shift) against BigUInt, including moduli that force Knuth's quotient corrections.
+    @Test func mulModFullWidth() {
+        var g = SplitMix64(seed: 7)
+        let fieldPrimes = [
+            UInt256(l0: 0x3c20_8c16_d87c_fd47, l1: 0x9781_6a91_6871_ca8d, l2: 0xb850_45b6_8181_585d, l3: 0x3064_4e72_e131_a029),  // BN254 p
+            UInt256(l0: 0xffff_fffe_ffff_fc2f, l1: .max, l2: .max, l3: .max),  // secp256k1 p
+            UInt256(l0: 1, l1: 0, l2: 0, l3: 1),  // 2^192 + 1
+            UInt256(l0: .max, l1: .max, l2: .max, l3: 1),  // 2^193 - 1
+            UInt256(l0: 0, l1: 0, l2: 0, l3: 1 << 63),  // 2^255
+            .max,
+        ]
+        for i in 0..<4000 {
+            var m: UInt256
+            if i < 600 {
+                m = fieldPrimes[i % fieldPrimes.count]
+            } else {
+                let shift = g.next() % 64
+                m = UInt256(l0: g.next(), l1: g.next(), l2: g.next(), l3: max(1, g.next() >> shift))
+            }
+            let a: UInt256, b: UInt256
+            switch i % 4 {
+            case 0: (a, b) = (m &- .one, m &- .one)
+            case 1: (a, b) = (.max, UInt256(l0: g.next(), l1: g.next(), l2: g.next(), l3: g.next()))
+            default:
+                a = UInt256(l0: g.next(), l1: g.next(), l2: g.next(), l3: g.next())
+                b = UInt256(l0: g.next(), l1: g.next(), l2: g.next(), l3: g.next())
+            }
+            let want = Self.u256((Self.big(a) * Self.big(b)) % Self.big(m))
+            #expect(UInt256.evmMulMod(a, b, m) == want, "mulmod \(a) \(b) \(m)")
+        }
+    }
+
+    /// The interpreter's MULMOD (Barrett reduction with a per-frame reciprocal cache) against
+    /// BigUInt: every modulus is used several times in a row (so the Barrett path runs, including for
+    /// moduli just above 2^192 and 2^256 − 1) and in alternation (so the cache is replaced), and moduli
+    /// outside Barrett's range (0, 1, 2^192, small) fall back.
+    @Test func mulModBarrettCache() {
+        var g = SplitMix64(seed: 8)
+        let p192 = UInt256(l0: 0, l1: 0, l2: 0, l3: 1)
+        var moduli: [UInt256] = [
+            .zero, .one, p192, p192 &+ .one, p192 &- .one, .max, .max &- .one, UInt256.one.evmShl(255),
+            UInt256(l0: 0x3c20_8c16_d87c_fd47, l1: 0x9781_6a91_6871_ca8d, l2: 0xb850_45b6_8181_585d, l3: 0x3064_4e72_e131_a029),
+            UInt256(l0: 0xffff_fffe_ffff_fc2f, l1: .max, l2: .max, l3: .max),
+        ]
+        for _ in 0..<200 { moduli.append(Self.random(&g)) }
+        var cache = MulModCache()
+        for (n, m) in moduli.enumerated() {
+            for i in 0..<(n % 7 == 3 ? 1 : 40) {
+                let a: UInt256, b: UInt256
+                switch i % 5 {
+                case 0: (a, b) = (m &- .one, m &- .one)
+                case 1: (a, b) = (.max, .max)
+                case 2: (a, b) = (m, Self.random(&g))
+                default: (a, b) = (Self.random(&g), UInt256(l0: g.next(), l1: g.next(), l2: g.next(), l3: g.next()))
+                }
+                let want = m.isZero ? UInt256.zero : Self.u256((Self.big(a) * Self.big(b)) % Self.big(m))
+                #expect(UInt256.evmMulMod(a, b, m, cache: &cache) == want, "mulmod \(a) \(b) \(m)")
+            }
         }
     }
 
