@@ -31,7 +31,7 @@ import py_arkworks_bls12381 as ark
 P = 0x1A0111EA397FE69A4B1BA7B6434BACD764774B84F38512BF6730D2A0F6B0F6241EABFFFEB153FFFFB9FEFFFFFFFFAAAB
 R = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HEMI = os.path.join(ROOT, ".build", "release", "hemi")
+HEMI = os.environ.get("HEMI_BIN", os.path.join(ROOT, ".build", "release", "hemi"))
 
 rng = random.Random(int(os.environ.get("SEED", "20261121")))
 
