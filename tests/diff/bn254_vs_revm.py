@@ -25,6 +25,7 @@ Set HEMI_BIN to use another hemi binary. Exit status 1 on any mismatch.
 """
 import argparse
 import os
+import pickle
 import random
 import sys
 import time
@@ -292,18 +293,33 @@ def run_revm(cases):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0, help="1.0 = 10,000 valid inputs per operation")
+    ap.add_argument("--cache", help="pickle file: reuse the cases and revm's results from an earlier run "
+                    "with the same scale and SEED (written if missing)")
+    ap.add_argument("--reference-only", action="store_true", help="generate the cases and revm's results "
+                    "(into --cache) and stop")
     args = ap.parse_args()
-    if not os.path.exists(batch.HEMI):
+    if not args.reference_only and not os.path.exists(batch.HEMI):
         sys.exit(f"missing {batch.HEMI}: swift build -c release --product hemi (or set HEMI_BIN)")
-    print("generating cases", flush=True)
-    cases = gen_cases(args.scale)
-    calls = [(a, x) for _, a, x, _ in cases]
+    if args.cache and os.path.exists(args.cache):
+        with open(args.cache, "rb") as f:
+            scale, cases, ref = pickle.load(f)
+        if scale != args.scale:
+            sys.exit(f"{args.cache} holds scale {scale}, not {args.scale}")
+        print(f"loaded {len(cases)} cases and revm's results from {args.cache}")
+    else:
+        print("generating cases", flush=True)
+        cases = gen_cases(args.scale)
+        t0 = time.time()
+        ref = run_revm([(a, x) for _, a, x, _ in cases])
+        print(f"revm: {len(cases)} calls in {time.time() - t0:.1f}s")
+        if args.cache:
+            with open(args.cache, "wb") as f:
+                pickle.dump((args.scale, cases, ref), f)
+    if args.reference_only:
+        return
     t0 = time.time()
-    ours = batch.run_ours(calls)
-    t1 = time.time()
-    ref = run_revm(calls)
-    t2 = time.time()
-    print(f"ran {len(cases)} calls: hemi {t1 - t0:.1f}s, revm {t2 - t1:.1f}s")
+    ours = batch.run_ours([(a, x) for _, a, x, _ in cases])
+    print(f"hemi: {len(cases)} calls in {time.time() - t0:.1f}s")
     total, fails, trues = Counter(), Counter(), Counter()
     shown = 0
     for (name, _, inp, exp), (ok, out), (rok, rout) in zip(cases, ours, ref):
