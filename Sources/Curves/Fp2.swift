@@ -25,11 +25,15 @@ public struct Fp2: Hashable, Sendable {
     @inlinable @inline(__always) public func doubled() -> Fp2 { Fp2(c0.doubled(), c1.doubled()) }
     @inlinable @inline(__always) public func halved() -> Fp2 { Fp2(c0.halved(), c1.halved()) }
 
-    /// Karatsuba: 3 base multiplications.
+    /// Karatsuba with lazy reduction: three 512-bit products and two Montgomery reductions.
+    /// c0 = a0b0 − a1b1 (plus p·2^256 if negative) and c1 = (a0 + a1)(b0 + b1) − a0b0 − a1b1 =
+    /// a0b1 + a1b0 < 2p² are both < p·2^256 (p < 2^254), the bound `Fp.reduce` needs; the sums
+    /// a0 + a1 < 2p are left unreduced.
     @inlinable @inline(__always) public static func * (a: Fp2, b: Fp2) -> Fp2 {
-        let v0 = a.c0 * b.c0
-        let v1 = a.c1 * b.c1
-        return Fp2(v0 - v1, (a.c0 + a.c1) * (b.c0 + b.c1) - v0 - v1)
+        let v0 = Fp.mulWide(a.c0, b.c0)
+        let v1 = Fp.mulWide(a.c1, b.c1)
+        let v2 = Fp.mulWide(a.c0.addedUnreduced(a.c1), b.c0.addedUnreduced(b.c1))
+        return Fp2(Fp.reduce(v0.subtractingModPR(v1)), Fp.reduce(v2 - v0 - v1))
     }
 
     /// Multiplication by a base-field scalar.

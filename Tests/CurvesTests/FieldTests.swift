@@ -55,6 +55,34 @@ import Testing
         #expect(Fp.zero.inverse() == .zero)
     }
 
+    /// 10,000 random F_p2 products and squares against BigUInt (the lazy-reduction Karatsuba in
+    /// `Fp2.*` skips a reduction; edge values p − 1 and 0 exercise its bounds and the borrow path).
+    @Test func fp2MulAgainstBigInt() {
+        var g = SplitMix64(seed: 0xf2f2)
+        let p = H.p
+        let top = Fp(canonical: Fp.modulus &- .one)!
+        var failures = 0
+        for i in 0..<10_000 {
+            var a = H.randomFp2(&g)
+            var b = H.randomFp2(&g)
+            switch i % 20 {
+            case 0: (a, b) = (Fp2(top, top), Fp2(top, top))
+            case 1: (a, b) = (Fp2(.zero, top), Fp2(.zero, top))  // a0b0 − a1b1 < 0
+            case 2: (a, b) = (Fp2(top, .zero), Fp2(.zero, top))
+            case 3: a = Fp2(.zero, a.c1)
+            default: break
+            }
+            let (x0, x1, y0, y1) = (H.big(a.c0.value), H.big(a.c1.value), H.big(b.c0.value), H.big(b.c1.value))
+            let m = a * b
+            if H.big(m.c0.value) != (x0 * y0 + p * p - x1 * y1) % p { failures += 1 }
+            if H.big(m.c1.value) != (x0 * y1 + x1 * y0) % p { failures += 1 }
+            let s = a.squared()
+            if H.big(s.c0.value) != (x0 * x0 + p * p - x1 * x1) % p { failures += 1 }
+            if H.big(s.c1.value) != (2 * x0 * x1) % p { failures += 1 }
+        }
+        #expect(failures == 0)
+    }
+
     @Test func fpSquareRoot() {
         var g = SplitMix64(seed: 11)
         var found = 0

@@ -31,7 +31,7 @@ import py_arkworks_bls12381 as ark
 P = 0x1A0111EA397FE69A4B1BA7B6434BACD764774B84F38512BF6730D2A0F6B0F6241EABFFFEB153FFFFB9FEFFFFFFFFAAAB
 R = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HEMI = os.path.join(ROOT, ".build", "release", "hemi")
+HEMI = os.environ.get("HEMI_BIN", os.path.join(ROOT, ".build", "release", "hemi"))
 
 rng = random.Random(int(os.environ.get("SEED", "20261121")))
 
@@ -219,9 +219,13 @@ def _eighth_roots():
 
 # ---------------------------------------------------------------- case generation
 
-def gen_cases(scale, ts_path):
-    """Yields (op name, address, input, expected) with expected = bytes (success) or None (error)."""
-    n = lambda k: max(1, int(k * scale))
+def gen_cases(scale, ts_path, only=None):
+    """Yields (op name, address, input, expected) with expected = bytes (success) or None (error).
+    `only`: a tuple of case-name prefixes; the other groups are not generated."""
+    def n(k, name=None):
+        if only is not None and name is not None and name != "invalid" and not name.startswith(only):
+            return 0
+        return max(1, int(k * scale))
     cases = []
     t0 = time.time()
     base1 = [rand_g1() for _ in range(64)]
@@ -243,7 +247,7 @@ def gen_cases(scale, ts_path):
     inf1, inf2 = bytes(128), bytes(256)
     # G1ADD: mostly subgroup points, some off-subgroup (no subgroup check in ADD), doubling,
     # inverse, infinity.
-    for i, a in enumerate(pts1(n(10_000))):
+    for i, a in enumerate(pts1(n(10_000, "g1add"))):
         b = base1[rng.randrange(64)]
         kind = i % 20
         if kind == 0:
@@ -259,7 +263,7 @@ def gen_cases(scale, ts_path):
         else:
             inp, exp = g1_enc(a) + g1_enc(b), g1_enc(a + b)
         cases.append(("g1add", 0x0B, inp, exp))
-    for i, a in enumerate(pts2(n(10_000))):
+    for i, a in enumerate(pts2(n(10_000, "g2add"))):
         b = base2[rng.randrange(64)]
         kind = i % 20
         if kind == 0:
@@ -277,19 +281,19 @@ def gen_cases(scale, ts_path):
         cases.append(("g2add", 0x0D, inp, exp))
     print(f"  adds generated ({time.time() - t0:.1f}s)", flush=True)
     # MSM with k = 1 (the old MUL), full 256-bit scalars (not reduced, EIP-2537).
-    for a in pts1(n(10_000)):
+    for a in pts1(n(10_000, "g1mul")):
         s = rng.getrandbits(256) if rng.random() < 0.9 else rng.choice([0, 1, R, R - 1, R + 1, 2**256 - 1])
         cases.append(("g1mul", 0x0C, g1_enc(a) + s.to_bytes(32, "big"),
                       g1_enc(a * ark.Scalar.from_le_bytes_mod_order(s.to_bytes(32, "little")))))
-    for a in pts2(n(10_000)):
+    for a in pts2(n(10_000, "g2mul")):
         s = rng.getrandbits(256) if rng.random() < 0.9 else rng.choice([0, 1, R, R - 1, R + 1, 2**256 - 1])
         cases.append(("g2mul", 0x0E, g2_enc(a) + s.to_bytes(32, "big"),
                       g2_enc(a * ark.Scalar.from_le_bytes_mod_order(s.to_bytes(32, "little")))))
     print(f"  muls generated ({time.time() - t0:.1f}s)", flush=True)
     for name, addr, pts, enc, ident in (("g1msm", 0x0C, pts1, g1_enc, ark.G1Point.identity()),
                                          ("g2msm", 0x0E, pts2, g2_enc, ark.G2Point.identity())):
-        for i in range(n(400)):
-            k = rng.choice([2, 3, 4, 5, 8, 16, 31, 64]) if i % 40 else 128
+        for i in range(n(10_000, name)):
+            k = rng.choice([2, 2, 3, 4, 5, 8, 16, 31]) if i % 40 else rng.choice([64, 128])
             ps = list(pts(k))
             ss = [rng.getrandbits(256) for _ in range(k)]
             if i % 5 == 0:
@@ -301,16 +305,16 @@ def gen_cases(scale, ts_path):
             cases.append((name, addr, inp, enc(acc)))
     print(f"  msms generated ({time.time() - t0:.1f}s)", flush=True)
     # Maps.
-    for _ in range(n(10_000)):
+    for _ in range(n(10_000, "mapg1")):
         u = rng.randrange(P)
         cases.append(("mapg1", 0x10, fp(u), g1_enc(ark.G1Point.map_from_fp_be(u.to_bytes(48, "big")))))
-    for _ in range(n(10_000)):
+    for _ in range(n(10_000, "mapg2")):
         u0, u1 = rng.randrange(P), rng.randrange(P)
         cases.append(("mapg2", 0x11, fp(u0) + fp(u1),
                       g2_enc(ark.G2Point.map_from_fp2_be(u0.to_bytes(48, "big") + u1.to_bytes(48, "big")))))
     print(f"  maps generated ({time.time() - t0:.1f}s)", flush=True)
     # Pairing checks: half satisfied (e(aP, bQ)·e(−abP, Q)…), half random.
-    for i in range(n(600)):
+    for i in range(n(10_000, "pairing")):
         k = rng.choice([1, 2, 2, 3, 4])
         g1s = [rand_g1() for _ in range(k)]
         g2s = [rand_g2() for _ in range(k)]
@@ -327,7 +331,7 @@ def gen_cases(scale, ts_path):
     # Invalid inputs (expected None = error, all gas).
     g1, g2 = g1_enc(ark.G1Point()), g2_enc(ark.G2Point())
     sc = (5).to_bytes(32, "big")
-    for i in range(n(2_000)):
+    for i in range(n(2_000, "invalid")):
         x = rng.randrange(P)
         big = rng.randrange(P, 2**384)
         top = bytearray(fp(x))
@@ -359,19 +363,40 @@ def gen_cases(scale, ts_path):
     if ts_path:
         import ckzg
         ts = ckzg.load_trusted_setup(ts_path, 0)
-        for i in range(n(200)):
-            blob = b"".join((rng.randrange(R)).to_bytes(32, "big") for _ in range(4096))
-            c = ckzg.blob_to_kzg_commitment(blob, ts)
-            z = rng.randrange(R).to_bytes(32, "big")
-            proof, y = ckzg.compute_kzg_proof(blob, z, ts)
+        # Valid openings: ckzg proofs of two random blobs f, g at a point z (one z per 50 cases),
+        # then the linear combinations a·f + b·g (commitment aC_f + bC_g, value a·y_f + b·y_g, proof
+        # aπ_f + bπ_g; KZG is linear), so 10,000 distinct openings cost 400 proofs. Each is checked
+        # with ckzg.verify_kzg_proof below, which decides the expected output.
+        base = None
+        for i in range(n(10_000, "kzg")):
+            if i % 50 == 0:
+                blobs = [b"".join((rng.randrange(R)).to_bytes(32, "big") for _ in range(4096)) for _ in range(2)]
+                zb = rng.randrange(R).to_bytes(32, "big")
+                base = []
+                for blob in blobs:
+                    cb = ckzg.blob_to_kzg_commitment(blob, ts)
+                    pb, yb = ckzg.compute_kzg_proof(blob, zb, ts)
+                    base.append((ark.G1Point.from_compressed_bytes(cb), int.from_bytes(yb, "big"),
+                                 ark.G1Point.from_compressed_bytes(pb)))
+            if i % 50 < 2:
+                cp, yv, pp = base[i % 50]
+            else:
+                a_, b_ = rng.randrange(1, R), rng.randrange(R)
+                sa, sb = (ark.Scalar.from_le_bytes_mod_order(v.to_bytes(32, "little")) for v in (a_, b_))
+                cp = base[0][0] * sa + base[1][0] * sb
+                yv = (a_ * base[0][1] + b_ * base[1][1]) % R
+                pp = base[0][2] * sa + base[1][2] * sb
+            c, z, y, proof = bytes(cp.to_compressed_bytes()), zb, yv.to_bytes(32, "big"), bytes(pp.to_compressed_bytes())
             vh = b"\x01" + hashlib.sha256(c).digest()[1:]
-            variants = [(z, y, proof, True)]
-            y2 = ((int.from_bytes(y, "big") + 1) % R).to_bytes(32, "big")
-            variants.append((z, y2, proof, ckzg.verify_kzg_proof(c, z, y2, proof, ts)))
+            variants = [(z, y, proof, ckzg.verify_kzg_proof(c, z, y, proof, ts))]
+            if i % 5 == 0:
+                y2 = ((int.from_bytes(y, "big") + 1) % R).to_bytes(32, "big")
+                variants.append((z, y2, proof, ckzg.verify_kzg_proof(c, z, y2, proof, ts)))
             for zz, yy, pr, ok in variants:
-                assert ok == ckzg.verify_kzg_proof(c, zz, yy, pr, ts)
                 out = (4096).to_bytes(32, "big") + R.to_bytes(32, "big") if ok else None
                 cases.append(("kzg" if ok else "kzg-invalid", 0x0A, vh + zz + yy + c + pr, out))
+            if i % 5:
+                continue
             # Malformed: z >= r, bad versioned hash, proof not in G1.
             bad_z = (R + rng.randrange(2**255 - R)).to_bytes(32, "big")
             cases.append(("kzg-invalid", 0x0A, vh + bad_z + y + c + proof, None))
@@ -433,13 +458,36 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--trusted-setup", default=os.environ.get("KZG_TRUSTED_SETUP"))
     ap.add_argument("--geth-dir", default=None)
+    ap.add_argument("--only", default=None, help="comma-separated case-name prefixes to run (e.g. "
+                    "pairing,g1msm,g2msm,kzg); all are generated, the others are dropped")
+    ap.add_argument("--cache", help="pickle file: reuse the cases generated by an earlier run with the same "
+                    "arguments (written if missing)")
+    ap.add_argument("--generate-only", action="store_true", help="generate the cases (into --cache) and stop")
     args = ap.parse_args()
-    if not os.path.exists(HEMI):
+    if not args.generate_only and not os.path.exists(HEMI):
         sys.exit(f"missing {HEMI}: swift build -c release --product hemi")
-    print("generating cases", flush=True)
-    cases = gen_cases(args.scale, args.trusted_setup)
+    key = (args.scale, args.trusted_setup, args.only, os.environ.get("SEED"))
+    if args.cache and os.path.exists(args.cache):
+        import pickle
+        with open(args.cache, "rb") as f:
+            ckey, cases = pickle.load(f)
+        if ckey != key:
+            sys.exit(f"{args.cache} was generated with {ckey}, not {key}")
+        print(f"loaded {len(cases)} cases from {args.cache}")
+    else:
+        print("generating cases", flush=True)
+        cases = gen_cases(args.scale, args.trusted_setup, tuple(args.only.split(",")) if args.only else None)
+        if args.cache:
+            import pickle
+            with open(args.cache, "wb") as f:
+                pickle.dump((key, cases), f)
+    if args.generate_only:
+        return
     if args.geth_dir:
         cases += geth_cases(args.geth_dir)
+    if args.only:
+        keep = tuple(args.only.split(","))
+        cases = [c for c in cases if c[0].startswith(keep)]
     bad_ecc = cross_check_py_ecc(max(1, int(200 * args.scale)))
     print(f"py_ecc vs arkworks map_fp_to_g1: {max(1, int(200 * args.scale))} cases, {bad_ecc} mismatches")
     tau_ok = check_tau_g2(args.trusted_setup) if args.trusted_setup else True
